@@ -1,0 +1,1 @@
+"""Integrations under test, behind one contract: references, broken variants, and the loader."""

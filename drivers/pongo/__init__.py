@@ -1,0 +1,1 @@
+"""Pongo integrations: the contract, the reference kiosk and POS, and broken variants."""

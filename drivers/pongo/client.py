@@ -1,0 +1,140 @@
+"""Talking to Pongo: the OAuth connection of each merchant, their tokens, and failures the till survives.
+
+Tokens are kept per merchant (several merchants connect the same software) and only ever
+travel in the Authorization header. A 401 means the access token expired: refresh once
+(refresh tokens rotate, so the new one replaces the old) and retry the call once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from drivers.contract import Connection
+
+log = logging.getLogger("poscert.integration.pongo")
+
+TIMEOUT_SECONDS = 10.0
+PHONE_IN_PATH = re.compile(r"(/phone/)\d+")
+
+
+class PongoError(Exception):
+    """Pongo cannot serve this call now; the customer is told and the sale goes on."""
+
+    customer_message = "Loyalty could not do that right now; your order can go on."
+
+
+class PongoUnavailable(PongoError):
+    """A 5xx, a time-out or a network failure."""
+
+    customer_message = "Loyalty is unavailable right now; your order can go on."
+
+
+class NotConnected(PongoError):
+    """No usable connection for this merchant: never connected, location unmapped, or tokens revoked."""
+
+    customer_message = "Loyalty is not set up here yet; please ask the staff."
+
+
+class PongoRefused(PongoError):
+    """Pongo answered with an error the integration did not expect (a 4xx other than a handled one)."""
+
+
+class ConnectRefused(PermissionError):
+    """The OAuth callback cannot be trusted (unknown state, error) or Pongo refused the code."""
+
+
+@dataclass
+class Tokens:
+    # repr=False: a token must not surface in a log line or a traceback that prints the object.
+    access: str = field(repr=False)
+    refresh: str = field(repr=False)
+
+
+def data(response: httpx.Response) -> Any:
+    """Pongo wraps every resource in {"data": ...}."""
+    return response.json()["data"]
+
+
+def expect(response: httpx.Response, *statuses: int) -> Any:
+    """The resource of an answer with one of these statuses; any other answer is a refusal."""
+    if response.status_code not in statuses:
+        path = PHONE_IN_PATH.sub(r"\1***", response.request.url.path)
+        raise PongoRefused(f"{response.request.method} {path}: {response.status_code}")
+    return data(response)
+
+
+class PongoClient:
+    """One httpx client to Pongo plus the tokens of every connected merchant."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.http = httpx.Client(base_url=connection.base_url, timeout=TIMEOUT_SECONDS)
+        self._tokens: dict[str, Tokens] = {}
+
+    def authorize_url(self, state: str, scopes: tuple[str, ...]) -> str:
+        query = urlencode({"client_id": self.connection.client_id, "redirect_uri": self.connection.redirect_uri,
+                           "state": state, "scope": ",".join(scopes), "response_type": "code"})
+        return f"{self.connection.base_url.rstrip('/')}/v1/oauth/form?{query}"
+
+    def connect(self, code: str) -> dict[str, Any]:
+        """Exchange an authorization code, learn whose it is, keep the tokens; returns the merchant."""
+        tokens = self._token_grant({"grant_type": "authorization_code", "code": code,
+                                    "redirect_uri": self.connection.redirect_uri})
+        if tokens is None:
+            raise ConnectRefused("Pongo refused the authorization code")
+        response = self._send("GET", "/v1/oauth/me", tokens.access)
+        if response.status_code != 200:
+            raise ConnectRefused("Pongo did not accept the new token")
+        merchant = data(response)["merchant"]
+        self._tokens[merchant["public_id"]] = tokens
+        return merchant
+
+    def call(self, merchant: str, method: str, path: str, *, json: Any = None,
+             params: dict[str, str] | None = None) -> httpx.Response:
+        """Call Pongo with this merchant's token; 4xx answers are returned for the caller to read."""
+        if merchant not in self._tokens:
+            raise NotConnected(merchant)
+        response = self._send(method, path, self._tokens[merchant].access, json=json, params=params)
+        if response.status_code == 401:
+            self._refresh(merchant)
+            response = self._send(method, path, self._tokens[merchant].access, json=json, params=params)
+            if response.status_code == 401:
+                raise NotConnected(merchant)
+        return response
+
+    def _refresh(self, merchant: str) -> None:
+        tokens = self._token_grant({"grant_type": "refresh_token", "refresh_token": self._tokens[merchant].refresh})
+        if tokens is None:
+            # The merchant revoked us or the refresh token is spent: only a new connection helps.
+            del self._tokens[merchant]
+            raise NotConnected(merchant)
+        self._tokens[merchant] = tokens
+
+    def _token_grant(self, grant: dict[str, str]) -> Tokens | None:
+        """POST /v1/oauth/token with the client credentials in the form body; None when Pongo refuses."""
+        form = {**grant, "client_id": self.connection.client_id, "client_secret": self.connection.client_secret}
+        response = self._send("POST", "/v1/oauth/token", None, data=form)
+        if response.status_code != 200:
+            return None
+        body = response.json()
+        return Tokens(body["access_token"], body["refresh_token"])
+
+    def _send(self, method: str, path: str, token: str | None, **kwargs: Any) -> httpx.Response:
+        """The one place requests leave: the token goes in the header, never in the URL or the log."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        shown = PHONE_IN_PATH.sub(r"\1***", path)  # a customer's phone number is not for the logs either
+        try:
+            response = self.http.request(method, path, headers=headers, **kwargs)
+        except httpx.TransportError as failure:  # time-outs included
+            log.info("%s %s -> %s", method, shown, type(failure).__name__)
+            raise PongoUnavailable(f"{method} {shown}: {type(failure).__name__}") from None
+        log.info("%s %s -> %s", method, shown, response.status_code)
+        if response.status_code >= 500:
+            raise PongoUnavailable(f"{method} {shown}: {response.status_code}")
+        return response

@@ -1,0 +1,93 @@
+@pongo
+Feature: Closed and paid orders are sent to Pongo, once
+  Pongo attributes points to an order once it is closed: each order successfully paid is sent
+  with POST create order, once; unpaid, declined, abandoned or cancelled orders never are. A
+  reward used is confirmed by its reward_id in the order's lines or with PATCH use a reward.
+  When payment is handed to an external system, the customer is warned about rewards it cannot
+  take, and the order is sent only after that system confirms it was closed.
+  (seeds 000_2fa6b209850d95a1.txt, 001_8645df5950007ff4.txt)
+
+  Background:
+    Given the merchant has connected the integration and mapped its locations
+    And a known customer with the phone number "32470123456" and 500 points
+
+  @REQ:PONGO-ORDER-01
+  Scenario Outline: A paid order is sent to Pongo once
+    Given <who> starts an order at location 1
+    When the customer orders 2 products and pays by card
+    Then exactly one order was sent to Pongo for it, and Pongo accepted it
+    And the order sent has the products ordered and the amount paid
+
+    Examples:
+      | who                    |
+      | an identified customer |
+      | an anonymous customer  |
+
+  @REQ:PONGO-ORDER-01
+  Scenario: The points of a paid order go to the customer
+    Given the customer typed the phone number "32470123456"
+    When the customer orders 2 products and pays by card
+    Then the customer's balance grew by the points Pongo awarded for the order
+
+  @REQ:PONGO-ORDER-02
+  Scenario Outline: An order that is not paid is never sent
+    Given the customer typed the phone number "32470123456"
+    When the customer orders a product and <what happens>
+    Then no order was sent to Pongo
+
+    Examples:
+      | what happens              |
+      | the payment is declined   |
+      | the payment is abandoned  |
+      | the order is cancelled    |
+
+  @REQ:PONGO-ORDER-02
+  Scenario: A declined payment paid again is sent once, as paid
+    Given the customer typed the phone number "32470123456"
+    When the customer orders a product and the payment is declined
+    And the customer pays by card
+    Then exactly one order was sent to Pongo for it, and Pongo accepted it
+    And every order sent to Pongo was paid
+
+  @REQ:PONGO-ORDER-03
+  Scenario: A free product reward used in an order is confirmed
+    Given the merchant's free product reward lists the SKUs "{ours:1}"
+    And the customer has bought that reward and typed the phone number "32470123456"
+    When the reward is added to the order
+    And the customer pays by card
+    Then the reward was confirmed as used in the order
+    And Pongo shows the reward as used
+
+  @REQ:PONGO-ORDER-03 @needs:vouchers
+  Scenario: A voucher reward used in an order is confirmed
+    Given the merchant has a voucher_amount reward worth 300
+    And the customer has bought that reward and typed the phone number "32470123456"
+    And the customer ordered {ours:1}
+    When the reward is added to the order
+    And the customer pays by card
+    Then the reward was confirmed as used in the order
+    And Pongo shows the reward as used
+
+  @REQ:PONGO-ORDER-04 @kiosk
+  Scenario: The customer is warned before a reward is dropped by the external payment
+    Given the merchant's free product reward lists the SKUs "{ours:1}"
+    And the customer has bought that reward and typed the phone number "32470123456"
+    And the customer ordered {ours:2}
+    When the reward is added to the order
+    And the customer chooses to pay at the counter
+    Then the customer was told the reward will be removed unless they pay at the kiosk
+    And the order handed to the counter holds no reward
+
+  @REQ:PONGO-ORDER-05 @kiosk
+  Scenario: An order handed to the counter is not sent without its confirmation
+    Given the customer typed the phone number "32470123456"
+    When the customer orders a product and chooses to pay at the counter
+    Then no order was sent to Pongo
+
+  @REQ:PONGO-ORDER-05 @kiosk
+  Scenario: An order handed to the counter is sent once the counter confirms it closed
+    Given the customer typed the phone number "32470123456"
+    When the customer orders a product and chooses to pay at the counter
+    And the counter confirms the order was paid and closed
+    Then exactly one order was sent to Pongo for it, and Pongo accepted it
+    And every order sent to Pongo was paid

@@ -1,0 +1,163 @@
+"""The traffic journal: every exchange with a platform, in order, redacted, queryable by steps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A schema rule an exchange broke: which way, which operation, where, which rule."""
+
+    operation: str
+    direction: str  # "request", "query" or "response"
+    pointer: str  # JSON pointer into the instance ("" for the root)
+    rule: str  # the JSON Schema keyword that failed
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.direction} of {self.operation} at '{self.pointer or '/'}' breaks '{self.rule}': {self.message}"
+
+
+@dataclass
+class Exchange:
+    """One request and its response, as recorded (secrets already masked)."""
+
+    seq: int
+    scenario: str
+    platform: str
+    operation: str  # operation id from the simulator's routes, "" when no route matched
+    method: str
+    path: str
+    query: dict[str, Any]
+    request_headers: dict[str, str]
+    request_body: Any
+    status: int
+    response_headers: dict[str, str]
+    response_body: Any
+    duration_ms: float
+    merchant: str | None = None  # the tenant the credentials resolved to
+    direction: str = "inbound"  # "inbound": integration → platform; "webhook": platform → integration
+    violations: list[Violation] = field(default_factory=list)
+    misplaced_secrets: list[str] = field(default_factory=list)  # e.g. "access token in query"
+    fault: str | None = None
+    error: str | None = None  # simulator bug (an unexpected exception): must never happen
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def request_violations(self) -> list[Violation]:
+        return [v for v in self.violations if v.direction in ("request", "query")]
+
+    def response_violations(self) -> list[Violation]:
+        return [v for v in self.violations if v.direction == "response"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def title(self) -> str:
+        return f"#{self.seq} {self.method} {self.path} → {self.status}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened outside the wire (a payment outcome) placed in the call sequence."""
+
+    seq: int
+    scenario: str
+    name: str
+    detail: dict[str, Any]
+
+
+class Journal:
+    """Append-only; records carry a global sequence so calls and events can be ordered."""
+
+    def __init__(self, sink: Path | None = None) -> None:
+        self._records: list[Exchange | Event] = []
+        self._seq = 0
+        self.scenario = ""
+        self._sink = sink
+        self._listeners: list[Callable[[Exchange], None]] = []
+
+    # -- writing ------------------------------------------------------------
+    def begin(self, scenario: str) -> None:
+        self.scenario = scenario
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def record(self, exchange: Exchange) -> Exchange:
+        self._records.append(exchange)
+        self._write_line({"type": "exchange", **exchange.to_dict()})
+        for listener in self._listeners:
+            listener(exchange)
+        return exchange
+
+    def event(self, name: str, **detail: Any) -> Event:
+        ev = Event(self.next_seq(), self.scenario, name, detail)
+        self._records.append(ev)
+        self._write_line({"type": "event", **asdict(ev)})
+        return ev
+
+    def subscribe(self, listener: Callable[[Exchange], None]) -> None:
+        self._listeners.append(listener)
+
+    def clear(self) -> None:
+        self._records.clear()
+
+    def _write_line(self, record: dict[str, Any]) -> None:
+        # One JSON line per record, flushed at once: a crash never leaves a torn record.
+        if self._sink is not None:
+            with open(self._sink, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(record, default=str) + "\n")
+
+    # -- reading ------------------------------------------------------------
+    def __iter__(self) -> Iterator[Exchange]:
+        return iter(self.exchanges())
+
+    def __len__(self) -> int:
+        return len(self.exchanges())
+
+    def exchanges(self, operation: str | Iterable[str] | None = None, *, scenario: str | None = None,
+                  direction: str | None = "inbound", ok: bool | None = None) -> list[Exchange]:
+        ops = {operation} if isinstance(operation, str) else (set(operation) if operation else None)
+        scen = self.scenario if scenario is None else scenario
+        return [
+            r for r in self._records
+            if isinstance(r, Exchange)
+            and (scen == "*" or r.scenario == scen)
+            and (ops is None or r.operation in ops)
+            and (direction is None or r.direction == direction)
+            and (ok is None or r.ok == ok)
+        ]
+
+    def events(self, name: str | None = None) -> list[Event]:
+        return [r for r in self._records
+                if isinstance(r, Event) and r.scenario == self.scenario and (name is None or r.name == name)]
+
+    def last(self, operation: str) -> Exchange | None:
+        found = self.exchanges(operation)
+        return found[-1] if found else None
+
+    def before(self, event: Event, operation: str | None = None) -> list[Exchange]:
+        return [x for x in self.exchanges(operation) if x.seq < event.seq]
+
+    def after(self, event: Event, operation: str | None = None) -> list[Exchange]:
+        return [x for x in self.exchanges(operation) if x.seq > event.seq]
+
+    def violations(self, direction: str | None = None) -> list[Violation]:
+        return [v for x in self.exchanges(direction=None) for v in x.violations
+                if direction is None or v.direction == direction]
+
+    def errors(self) -> list[Exchange]:
+        """Exchanges where the simulator itself failed (a 500 from an unexpected exception)."""
+        return [x for x in self.exchanges(direction=None) if x.error]
+
+    def dump(self) -> list[dict[str, Any]]:
+        return [r.to_dict() if isinstance(r, Exchange) else {"type": "event", **asdict(r)}
+                for r in self._records if r.scenario == self.scenario]

@@ -1,0 +1,275 @@
+"""The pytest plugin behind every certification run.
+
+It checks scenario tags against the catalog at collection, decides which
+scenarios apply to the integration under test (its kind and declared
+capabilities), collects outcomes per requirement, and writes the verdict:
+certification.json, the terminal table, Allure labels and evidence. The CLI and
+plain `pytest` runs go through the same hooks, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform as pyplatform
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from poscert.catalog import Catalog, load_catalog
+from poscert.journal import Journal
+from poscert.redaction import scrub_text
+from poscert.results import NA_PREFIX, ScenarioOutcome, blocking, certify, table, write_certification
+from drivers.registry import load_driver, reference_spec
+
+REQ_TAG = "REQ:"
+NEEDS_TAG = "needs:"  # the scenario applies only when the integration declares this capability
+WITHOUT_TAG = "without:"  # the scenario applies only when the integration does NOT declare it
+KIND_TAGS = ("kiosk", "pos")
+DEFAULT_SEED = 20260115
+RUN_KEY = pytest.StashKey["CertificationRun"]()
+
+
+@dataclass
+class CertificationRun:
+    catalog: Catalog
+    config: pytest.Config
+    platforms: list[str]
+    seed: int
+    out: Path | None
+    outcomes: dict[str, ScenarioOutcome] = field(default_factory=dict)
+    # Where the secrets of the run come from (a simulator's issued tokens): scrubbed from captured output.
+    secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
+    _driver: tuple[str, type, str] | None = None
+
+    def _resolved(self) -> tuple[str, type, str]:
+        # Loaded on first use, so runs without scenarios (the project's own tests) never import a driver.
+        if self._driver is None:
+            self._driver = _resolve_driver(self.config, self.platforms)
+        return self._driver
+
+    @property
+    def driver_spec(self) -> str:
+        return self._resolved()[0]
+
+    @property
+    def driver_class(self) -> type:
+        return self._resolved()[1]
+
+    @property
+    def kind(self) -> str:
+        return self._resolved()[2]
+
+    def secrets(self) -> set[str]:
+        return set().union(*(source() for source in self.secret_sources)) if self.secret_sources else set()
+
+    def meta(self) -> dict:
+        return {
+            "platforms": self.platforms,
+            "kind": self.kind,
+            "driver": self.driver_spec,
+            "capabilities": sorted(getattr(self.driver_class, "capabilities", ())),
+            "seed": self.seed,
+            "catalog_version": self.catalog.version,
+            "versions": versions(),
+        }
+
+
+def versions() -> dict[str, str]:
+    out = {"python": pyplatform.python_version()}
+    for dist in ("poscert", "pytest", "pytest-bdd", "allure-pytest-bdd", "httpx", "respx", "faker", "jsonschema-rs"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("poscert", "loyalty integration certification")
+    group.addoption("--driver", default=None, metavar="SPEC",
+                    help="integration under test, package.module:Class (default: the bundled reference)")
+    group.addoption("--kind", default=None, choices=KIND_TAGS, help="kiosk or pos (default: the driver's own)")
+    group.addoption("--platform", action="append", default=[], metavar="NAME",
+                    help="platform(s) certified; every MUST requirement of each needs a scenario")
+    group.addoption("--seed", type=int, default=DEFAULT_SEED, help="seed of the simulator datasets (Faker)")
+    group.addoption("--poscert-out", default=None, metavar="DIR", help="write DIR/certification.json")
+
+
+def _resolve_driver(config: pytest.Config, platforms: list[str]) -> tuple[str, type, str]:
+    spec = config.getoption("--driver")
+    kind = config.getoption("--kind")
+    if spec is None:
+        spec = reference_spec(platforms[0] if platforms else "pongo", kind or "kiosk")
+    try:
+        cls = load_driver(spec)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise pytest.UsageError(f"--driver {spec}: {exc}") from None
+    declared = getattr(cls, "kind", None)
+    if kind and declared and kind != declared:
+        raise pytest.UsageError(f"--kind {kind} but {spec} is a {declared} integration")
+    return spec, cls, kind or declared or "kiosk"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for tag in ("pongo", "punchh", "spoonity") + KIND_TAGS:
+        config.addinivalue_line("markers", f"{tag}: scenario of that platform or kind")
+    config.addinivalue_line("markers", "needs(capability): applies only when the integration declares it")
+    config.addinivalue_line("markers", "without(capability): applies only when the integration lacks it")
+    out = config.getoption("--poscert-out")
+    config.stash[RUN_KEY] = CertificationRun(load_catalog(), config, list(config.getoption("--platform")),
+                                             config.getoption("--seed"), Path(out) if out else None)
+
+
+def run_of(config: pytest.Config) -> CertificationRun:
+    return config.stash[RUN_KEY]
+
+
+# -- tags -------------------------------------------------------------------------
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
+    """`@REQ:<ID>` and capability tags become markers; an unknown ID stops collection."""
+    if tag.startswith(REQ_TAG):
+        req_id = tag[len(REQ_TAG):]
+        if req_id not in load_catalog():
+            raise pytest.UsageError(f"scenario tag @{tag} names no requirement of the catalog")
+        pytest.mark.requirement(req_id)(function)
+        return True
+    for prefix, mark in ((NEEDS_TAG, pytest.mark.needs), (WITHOUT_TAG, pytest.mark.without)):
+        if tag.startswith(prefix):
+            mark(tag[len(prefix):])(function)
+            return True
+    return None
+
+
+def requirements_of(item: pytest.Item) -> tuple[str, ...]:
+    return tuple(m.args[0] for m in item.iter_markers("requirement"))
+
+
+def not_applicable_reason(item: pytest.Item, run: CertificationRun) -> str | None:
+    """Why a scenario does not apply to this integration, or None when it does."""
+    catalog = run.catalog
+    declared = frozenset(getattr(run.driver_class, "capabilities", ()))
+    scenario_kinds = [k for k in KIND_TAGS if item.get_closest_marker(k)]
+    reqs = [catalog[r] for r in requirements_of(item)]
+    kinds = scenario_kinds or sorted({k for r in reqs for k in r.kinds})
+    if kinds and run.kind not in kinds:
+        return f"{NA_PREFIX} to a {run.kind} integration"
+    needed = {m.args[0] for m in item.iter_markers("needs")} | {r.capability for r in reqs if r.capability}
+    missing = sorted(needed - declared)
+    if missing:
+        return f"{NA_PREFIX} (declared): no {', '.join(missing)}"
+    present = sorted({m.args[0] for m in item.iter_markers("without")} & declared)
+    if present:
+        return f"{NA_PREFIX} (declared): the integration supports {', '.join(present)}"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    run = run_of(config)
+    scenarios = [i for i in items if requirements_of(i)]
+    covered = {r for i in scenarios for r in requirements_of(i)}
+    # Platforms named with --platform are checked for coverage now; inferred ones are judged
+    # in the verdict, where a MUST without a scenario is "not_run" and blocks just the same.
+    for platform in run.platforms:
+        missing = [r.id for r in run.catalog.for_platform(platform) if r.level == "MUST" and r.id not in covered]
+        if missing:
+            raise pytest.UsageError(f"MUST requirements of {platform} with no scenario: {', '.join(missing)}")
+    if not run.platforms:
+        run.platforms = sorted({run.catalog[r].platform for r in covered} - {"all"})
+    for item in scenarios:
+        reason = not_applicable_reason(item, run)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# -- outcomes -----------------------------------------------------------------------
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Innermost wrapper: scrub secrets from captured output before Allure or JUnit read it."""
+    outcome = yield
+    report = outcome.get_result()
+    run = run_of(item.config)
+    secrets = run.secrets()
+    if secrets:
+        report.sections = [(title, scrub_text(text, secrets)) for title, text in report.sections]
+    reqs = requirements_of(item)
+    if not reqs:
+        return
+    previous = run.outcomes.get(item.nodeid)
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed") or (
+            report.when == "teardown" and report.failed):
+        if previous is None or previous.outcome != "failed":
+            reason = _reason(report)
+            run.outcomes[item.nodeid] = ScenarioOutcome(item.nodeid, item.name, reqs, report.outcome, reason)
+
+
+def _reason(report: pytest.TestReport) -> str:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    if report.failed:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        return crash.message if crash is not None else str(report.longrepr).splitlines()[-1]
+    return ""
+
+
+def results_of(run: CertificationRun):
+    requirements = [r for r in run.catalog if any(r.applies_to(p) for p in run.platforms)]
+    return certify(requirements, list(run.outcomes.values()))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    run = run_of(session.config)
+    if not run.outcomes or session.config.getoption("collectonly"):
+        return
+    results = results_of(run)
+    if run.out is not None:
+        write_certification(run.out / "certification.json", results, run.meta())
+    # The verdict is the exit code: a failed SHOULD is a warning, a failed or unrun MUST blocks.
+    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED if blocking(results) else pytest.ExitCode.OK
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    run = run_of(config)
+    if run.outcomes:
+        terminalreporter.section("poscert certification")
+        terminalreporter.write_line(f"driver {run.driver_spec} ({run.kind}), seed {run.seed}")
+        terminalreporter.write_line(table(results_of(run)))
+
+
+# -- fixtures every platform's steps share ----------------------------------------------
+@pytest.fixture(scope="session")
+def certification_run(pytestconfig: pytest.Config) -> CertificationRun:
+    return run_of(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def journal(certification_run: CertificationRun) -> Journal:
+    """One journal for the session; each scenario reads its own records. Written as JSON Lines with --poscert-out."""
+    sink = None
+    if certification_run.out is not None:
+        certification_run.out.mkdir(parents=True, exist_ok=True)
+        sink = certification_run.out / "journal.jsonl"
+        sink.write_text("", encoding="utf-8")
+    return Journal(sink)
+
+
+@pytest.fixture
+def scenario_journal(journal: Journal, request: pytest.FixtureRequest) -> Iterator[Journal]:
+    journal.begin(request.node.nodeid)
+    yield journal
+
+
+@pytest.fixture
+def integration_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Everything the integration logs, at every level: ALL-SEC-01 reads it for leaked credentials."""
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+logging.getLogger("poscert").addHandler(logging.NullHandler())

@@ -1,0 +1,25 @@
+"""Simulated time: scenarios move it on purpose; the wall clock never decides what a step checks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+EPOCH = datetime(2026, 1, 15, 10, 0, 0, tzinfo=timezone.utc)
+
+
+class SimClock:
+    def __init__(self, start: datetime = EPOCH) -> None:
+        self._start = start
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def timestamp(self) -> int:
+        return int(self._now.timestamp())
+
+    def advance(self, seconds: float) -> None:
+        self._now += timedelta(seconds=seconds)
+
+    def reset(self) -> None:
+        self._now = self._start

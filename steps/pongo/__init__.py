@@ -1,0 +1,1 @@
+"""Step definitions of the Pongo certification, and the scenario world they share."""

@@ -1,0 +1,96 @@
+"""Fixtures for the simulator tests: a fresh Pongo simulator, an httpx client on it, an OAuth helper.
+
+Every test using `sim` ends by checking the journal: no simulator bug (500 from an
+exception) and no response that breaks its own schema.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from simulators.core.transports import mock_transport
+from simulators.pongo import PongoSimulator
+
+BASE = "https://sandbox-api.heypongo.com"
+REDIRECT = "https://partner.example/pongo/callback"
+ALL_SCOPES = ("customer.create,customer.read,customer.update,reward.read,reward.update,order.create,order.read,"
+              "order.update,checkin.create")
+
+
+@pytest.fixture
+def sim():
+    simulator = PongoSimulator(seed=7)
+    yield simulator
+    assert_clean_journal(simulator)
+
+
+def assert_clean_journal(simulator: PongoSimulator) -> None:
+    journal = simulator.journal
+    assert not journal.errors(), [x.error for x in journal.errors()]
+    bad = [(x.title(), str(v)) for x in journal.exchanges(direction=None) for v in x.response_violations()]
+    assert not bad, bad
+
+
+@pytest.fixture
+def client(sim: PongoSimulator):
+    with httpx.Client(transport=mock_transport(sim), base_url=BASE) as http:
+        yield http
+
+
+def authorize(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES, merchant: str | None = None,
+              state: str | None = "st4te") -> str:
+    """Play the merchant on the consent form; returns the code from the redirect."""
+    backend = sim.backend(merchant or sim.default_merchant)
+    form = {"client_id": sim.oauth_client.client_id, "redirect_uri": REDIRECT, "scope": scope,
+            "email": backend.login_email, "password": backend.login_password, "decision": "approve"}
+    if state is not None:
+        form["state"] = state
+    answer = client.post("/v1/oauth/form", data=form)
+    assert answer.status_code == 302, answer.text
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    return query["code"][0]
+
+
+def connect(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES,
+            merchant: str | None = None) -> dict:
+    code = authorize(client, sim, scope, merchant)
+    answer = client.post("/v1/oauth/token", json={
+        "grant_type": "authorization_code", "client_id": sim.oauth_client.client_id,
+        "client_secret": sim.oauth_client.client_secret, "code": code, "redirect_uri": REDIRECT})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def bearer(token: dict) -> dict[str, str]:
+    return {"authorization": f"Bearer {token['access_token']}"}
+
+
+@pytest.fixture
+def token(client: httpx.Client, sim: PongoSimulator) -> dict:
+    return connect(client, sim)
+
+
+@pytest.fixture
+def api(client: httpx.Client, token: dict) -> httpx.Client:
+    """The client, connected to the default merchant with every scope."""
+    client.headers.update(bearer(token))
+    return client
+
+
+@pytest.fixture
+def shop(sim: PongoSimulator):
+    return sim.backend(sim.default_merchant)
+
+
+def schema_errors(sim: PongoSimulator, document: str, part: str, instance: object) -> list[str]:
+    """Check an instance against one part of a schema document with the reference `jsonschema` package."""
+    registry = Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc)) for doc in sim.schemas.documents.values())
+    validator = Draft202012Validator({"$ref": sim.schemas.uri(document, part)}, registry=registry,
+                                     format_checker=FormatChecker())
+    return [e.message for e in validator.iter_errors(instance)]

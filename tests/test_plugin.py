@@ -1,0 +1,82 @@
+"""The plugin's collection rules and verdict, on small suites written for the purpose."""
+
+import json
+
+import pytest
+
+FEATURE = """
+Feature: tiny
+  {tags}
+  Scenario: one
+    Given nothing
+"""
+TEST_MODULE = """
+from pytest_bdd import given, scenarios
+scenarios("tiny.feature")
+
+@given("nothing")
+def nothing():
+    assert {passes}
+"""
+DRIVER = """
+class Kiosk:
+    kind = "kiosk"
+    platform = "pongo"
+    capabilities = frozenset({"product_catalog"})
+"""
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester):
+    def make(tags: str, passes: bool = True) -> pytest.Pytester:
+        pytester.makeconftest('pytest_plugins = ["poscert.plugin"]')
+        pytester.makefile(".feature", tiny=FEATURE.format(tags=tags))
+        pytester.makepyfile(test_tiny=TEST_MODULE.format(passes=passes), fake_driver=DRIVER)
+        pytester.syspathinsert()
+        return pytester
+    return make
+
+
+def run(pytester, *args):
+    return pytester.runpytest("--driver=fake_driver:Kiosk", f"--poscert-out={pytester.path / 'out'}", *args)
+
+
+def certification(pytester) -> dict:
+    doc = json.loads((pytester.path / "out" / "certification.json").read_text())
+    return {r["id"]: r for r in doc["requirements"]}
+
+
+def test_an_unknown_requirement_id_stops_collection(suite):
+    result = run(suite("@REQ:PONGO-NOPE-99"))
+    assert result.ret != pytest.ExitCode.OK
+    assert "@REQ:PONGO-NOPE-99 names no requirement" in result.stdout.str() + result.stderr.str()
+
+
+def test_a_selected_platform_with_an_uncovered_must_stops_collection(suite):
+    result = run(suite("@REQ:PONGO-ID-01"), "--platform=pongo")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*MUST requirements of pongo with no scenario: PONGO-AUTH-01*"])
+
+
+def test_an_undeclared_capability_is_not_applicable_and_uncovered_musts_block(suite):
+    pytester = suite("@REQ:PONGO-REWARD-03")
+    result = run(pytester)
+    results = certification(pytester)
+    assert results["PONGO-REWARD-03"]["result"] == "not_applicable"
+    assert results["PONGO-ORDER-01"]["result"] == "not_run"
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_failed_should_warns_without_blocking_when_the_musts_pass(suite):
+    pytester = suite("@REQ:PONGO-ID-03 @pos", passes=False)
+    pytester.makepyfile(fake_driver=DRIVER.replace('"kiosk"', '"pos"').replace('"product_catalog"', '"webhooks"'))
+    result = run(pytester)
+    assert certification(pytester)["PONGO-ID-03"]["result"] == "warning"
+    result.stdout.fnmatch_lines(["*PONGO-ID-03*SHOULD*WARN*"])
+
+
+def test_a_scenario_for_another_kind_is_not_applicable(suite):
+    pytester = suite("@REQ:PONGO-ORDER-04")
+    pytester.makepyfile(fake_driver=DRIVER.replace('"kiosk"', '"pos"'))
+    run(pytester)
+    assert certification(pytester)["PONGO-ORDER-04"]["reason"] == "not applicable to a pos integration"
