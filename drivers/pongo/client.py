@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
+import ssl
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from drivers.contract import Connection
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """Loading the CA bundle costs tens of milliseconds: do it once per process, not per client."""
+    return httpx.create_ssl_context()
+
 
 log = logging.getLogger("poscert.integration.pongo")
 
@@ -74,7 +82,7 @@ class PongoClient:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.http = httpx.Client(base_url=connection.base_url, timeout=TIMEOUT_SECONDS)
+        self.http = httpx.Client(base_url=connection.base_url, timeout=TIMEOUT_SECONDS, verify=tls_context())
         self._tokens: dict[str, Tokens] = {}
 
     def authorize_url(self, state: str, scopes: tuple[str, ...]) -> str:

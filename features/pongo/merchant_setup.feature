@@ -40,7 +40,8 @@ Feature: Merchant set-up: connect with Pongo and map the stores
   @REQ:PONGO-STORE-02
   Scenario Outline: Every order carries the slug of the store where it was placed
     Given the merchant has connected the integration and mapped its locations
-    And an anonymous customer starts an order at location <location>
+    And a known customer with the phone number "32470123456" and 120 points
+    And an identified customer starts an order at location <location>
     When the customer orders a product and pays by card
     Then the order sent to Pongo carries the store slug mapped to location <location>
     And that store slug belongs to the merchant

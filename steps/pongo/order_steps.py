@@ -140,9 +140,10 @@ def option_charged(world: PongoWorld) -> None:
 
 @then("the order sent to Pongo charges the option at its price")
 def option_sent(world: PongoWorld) -> None:
-    option = world.product("{ours:with options}").options[0]
+    product = world.product("{ours:with options}")
+    option = product.options[0]
     body = world.orders_sent(world.order.order_id)[-1].request_body
-    line = next(l for l in body["lines"] if l.get("reward_id"))
+    line = next(l for l in body["lines"] if l.get("sku") == product.sku)
     prices = {o.get("sku") or o.get("name"): o.get("unit_price") for o in line.get("options") or []}
     assert option.price in prices.values(), f"the option went to Pongo at {prices}"
     assert body["amount"] == option.price, f"Pongo was told {body['amount']} was paid"

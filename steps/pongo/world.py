@@ -19,6 +19,10 @@ from simulators.pongo import PongoSimulator
 
 SANDBOX = "https://sandbox-api.heypongo.com"
 BROWSER = {"user-agent": "poscert merchant browser", "x-poscert-actor": "merchant-browser"}
+
+
+def merchant_browser() -> httpx.Client:
+    return httpx.Client(headers=BROWSER, follow_redirects=False)
 OURS = re.compile(r"\{ours:([^}]+)\}")
 
 
@@ -28,6 +32,7 @@ class PongoWorld:
     journal: Journal
     driver: object
     connection: Connection
+    browser: httpx.Client  # the merchant's browser, shared by every scenario of the session
     merchant: str  # the merchant whose admin and locations the scenario uses
     location_map: dict[str, tuple[str, str]] = field(default_factory=dict)  # location → (merchant, slug)
     location: str | None = None
@@ -54,12 +59,11 @@ class PongoWorld:
         """Play the merchant's browser on Pongo's form; returns where Pongo redirects it."""
         backend = self.backend(merchant)
         query = {k: v[0] for k, v in parse_qs(urlparse(authorize_url).query).items()}
-        with httpx.Client(headers=BROWSER, follow_redirects=False) as browser:
-            form = browser.get(authorize_url)
-            assert form.status_code == 200, f"Pongo's OAuth form answered {form.status_code}: {form.text[:200]}"
-            answer = browser.post(f"{SANDBOX}/v1/oauth/form", data={
-                **{k: query.get(k, "") for k in ("client_id", "redirect_uri", "state", "scope")},
-                "email": backend.login_email, "password": backend.login_password, "decision": decision})
+        form = self.browser.get(authorize_url)
+        assert form.status_code == 200, f"Pongo's OAuth form answered {form.status_code}: {form.text[:200]}"
+        answer = self.browser.post(f"{SANDBOX}/v1/oauth/form", data={
+            **{k: query.get(k, "") for k in ("client_id", "redirect_uri", "state", "scope")},
+            "email": backend.login_email, "password": backend.login_password, "decision": decision})
         assert answer.status_code == 302, f"consent answered {answer.status_code}: {answer.text[:200]}"
         return answer.headers["location"]
 

@@ -1,0 +1,74 @@
+"""The harness proves it catches what it should.
+
+The Pongo suite certifies the reference kiosk and POS (every requirement passes or does
+not apply), and every broken integration (drivers/pongo/broken.py) fails on the one
+requirement it breaks and nowhere else. Each certification is a real `poscert certify`
+run in its own process, two at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from drivers.pongo.broken import BROKEN, by_requirement
+from poscert.catalog import load_catalog
+
+OK = {"pass", "not_applicable"}
+REFERENCES = {"kiosk": ["--kind", "kiosk"], "pos": ["--kind", "pos"]}
+TARGETS = {**REFERENCES, **{cls.__name__: ["--driver", f"drivers.pongo.broken:{cls.__name__}"] for cls in BROKEN}}
+
+
+def certify(out: Path, args: list[str]) -> dict:
+    run = subprocess.run([sys.executable, "-m", "poscert.cli", "certify", "--platform", "pongo", "--out", str(out),
+                          *args], capture_output=True, text=True, timeout=300)
+    report = out / "certification.json"
+    assert report.exists(), f"no certification.json (exit {run.returncode}):\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    return {"exit": run.returncode, "stdout": run.stdout, **json.loads(report.read_text())}
+
+
+@pytest.fixture(scope="module")
+def certifications(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    root = tmp_path_factory.mktemp("certify")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(certify, root / name, args) for name, args in TARGETS.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def results(doc: dict) -> dict[str, str]:
+    return {r["id"]: r["result"] for r in doc["requirements"]}
+
+
+@pytest.mark.parametrize("kind", sorted(REFERENCES))
+def test_the_reference_passes_every_requirement_that_applies(certifications, kind):
+    doc = certifications[kind]
+    bad = {k: v for k, v in results(doc).items() if v not in OK}
+    assert not bad, f"the reference {kind} does not pass: {bad}\n{doc['stdout'][-3000:]}"
+    assert doc["certified"] and doc["exit"] == 0 and doc["kind"] == kind
+
+
+def test_the_references_together_run_every_pongo_requirement(certifications):
+    ran = {req for kind in REFERENCES for req, result in results(certifications[kind]).items() if result == "pass"}
+    declared_only = {"PONGO-REWARD-04"}  # a MAY: applies only to integrations that declare a missing capability
+    assert {r.id for r in load_catalog().for_platform("pongo")} - ran == declared_only
+
+
+@pytest.mark.parametrize("broken", BROKEN, ids=lambda cls: f"{cls.breaks}:{cls.__name__}")
+def test_a_broken_integration_fails_on_its_requirement_and_only_there(certifications, broken):
+    doc = certifications[broken.__name__]
+    found = results(doc)
+    level = load_catalog()[broken.breaks].level
+    assert found[broken.breaks] == ("fail" if level == "MUST" else "warning"), found[broken.breaks]
+    others = {k: v for k, v in found.items() if k != broken.breaks and v not in OK}
+    assert not others, f"{broken.__name__} also fails {others}"
+    assert doc["exit"] == (1 if level == "MUST" else 0), "the exit code does not follow the MUST verdict"
+
+
+def test_every_pongo_requirement_has_a_broken_integration():
+    pongo = {r.id for r in load_catalog().for_platform("pongo")}
+    assert pongo == set(by_requirement())
