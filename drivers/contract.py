@@ -37,8 +37,8 @@ class Connection:
 
     base_url: str
     client_id: str
-    client_secret: str
-    redirect_uri: str
+    client_secret: str = field(repr=False)  # never printed: reports show reprs of step arguments
+    redirect_uri: str = ""
     scopes: tuple[str, ...] = ()
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from poscert import DEFAULT_SEED
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -63,8 +65,6 @@ def openapi(ns: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from poscert.plugin import DEFAULT_SEED
-
     top = argparse.ArgumentParser(prog="poscert", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
     cert = sub.add_parser("certify", help="run the certification suite against the embedded simulator")

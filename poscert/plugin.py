@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 
 import pytest
 
+from poscert import DEFAULT_SEED
 from poscert.catalog import Catalog, load_catalog
 from poscert.journal import Journal
 from poscert.redaction import scrub_text
@@ -28,7 +29,6 @@ REQ_TAG = "REQ:"
 NEEDS_TAG = "needs:"  # the scenario applies only when the integration declares this capability
 WITHOUT_TAG = "without:"  # the scenario applies only when the integration does NOT declare it
 KIND_TAGS = ("kiosk", "pos")
-DEFAULT_SEED = 20260115
 RUN_KEY = pytest.StashKey["CertificationRun"]()
 
 

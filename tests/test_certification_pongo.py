@@ -29,7 +29,7 @@ def certify(out: Path, args: list[str]) -> dict:
                           *args], capture_output=True, text=True, timeout=300)
     report = out / "certification.json"
     assert report.exists(), f"no certification.json (exit {run.returncode}):\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    return {"exit": run.returncode, "stdout": run.stdout, **json.loads(report.read_text())}
+    return {"exit": run.returncode, "stdout": run.stdout, "out": str(out), **json.loads(report.read_text())}
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,17 @@ def test_a_broken_integration_fails_on_its_requirement_and_only_there(certificat
 def test_every_pongo_requirement_has_a_broken_integration():
     pongo = {r.id for r in load_catalog().for_platform("pongo")}
     assert pongo == set(by_requirement())
+
+
+@pytest.mark.parametrize("target", ["kiosk", "pos", "LogsTheToken"])
+def test_no_credential_reaches_the_evidence_even_when_the_integration_logs_it(certifications, target):
+    from poscert import DEFAULT_SEED
+    from simulators.pongo import PongoSimulator
+
+    client_secret = PongoSimulator(seed=DEFAULT_SEED).oauth_client.client_secret
+    files = [p for p in Path(certifications[target]["out"]).rglob("*") if p.is_file()]
+    assert any(p.name.endswith("-attachment.json") for p in files), "no Allure evidence was written"
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert "eyJ" not in text, f"a JWT reached {path.name}"
+        assert client_secret not in text, f"the client secret reached {path.name}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
+from poscert import DEFAULT_SEED
 from poscert.journal import Exchange, Journal, Violation
 from poscert.redaction import redact_headers, redact_value
 from poscert.validation import SchemaSet, schema_set
@@ -55,7 +56,7 @@ class Simulator:
     handlers: Any = None  # module or object with one function per operation
     secret_bearing_operations: frozenset[str] = frozenset()  # where a secret in the body is expected
 
-    def __init__(self, journal: Journal | None = None, *, seed: int = 1, dataset: str = "default") -> None:
+    def __init__(self, journal: Journal | None = None, *, seed: int = DEFAULT_SEED, dataset: str = "default") -> None:
         self.journal = journal if journal is not None else Journal()
         self.seed = seed
         self.dataset = dataset

@@ -83,8 +83,8 @@ def nothing_leaks(world: PongoWorld, integration_logs) -> None:
     receipt = world.driver.receipt()
     assert receipt, "the integration printed no receipt"
     for where, text in (("logs", logged), ("receipt", receipt)):
-        leaked = [s[:6] + "…" for s in secrets if s in text]
-        assert not leaked, f"credentials in the {where}: {leaked}"
+        leaked = sum(1 for s in secrets if s in text)
+        assert not leaked, f"{leaked} credential(s) in the {where} (values withheld from this report)"
 
 
 @when(parsers.re(r"a customer of the (?P<which>first|second) merchant identifies at the (?P=which) merchant's location"))

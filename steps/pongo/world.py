@@ -26,7 +26,7 @@ def merchant_browser() -> httpx.Client:
 OURS = re.compile(r"\{ours:([^}]+)\}")
 
 
-@dataclass
+@dataclass(repr=False)
 class PongoWorld:
     sim: PongoSimulator
     journal: Journal
@@ -50,6 +50,10 @@ class PongoWorld:
     webhook_status: int | None = None
     sku_guide: list[tuple[str, str]] = field(default_factory=list)
     optin: OptIn | None = None  # the answers the new customer gave
+
+    def __repr__(self) -> str:
+        # Allure shows step arguments by repr: name the scenario's place, never the credentials it holds.
+        return f"PongoWorld(merchant={self.merchant!r}, location={self.location!r}, customer={self.customer_id!r})"
 
     # -- the merchant's side ------------------------------------------------------
     def backend(self, merchant: str | None = None):
