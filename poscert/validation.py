@@ -11,6 +11,7 @@ import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import jsonschema_rs
 
@@ -18,6 +19,16 @@ from poscert.journal import Violation
 
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 BASE_URI = "https://schemas.poscert.dev"
+
+
+def schema_refs(node: Any) -> list[str]:
+    """Every `$ref` in a JSON document, depth first."""
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in schema_refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in schema_refs(value)]
+    return []
 
 
 def _pointer(parts) -> str:
@@ -37,6 +48,12 @@ class SchemaSet:
             if doc.get("$id") != expected:
                 raise ValueError(f"{path}: $id must be {expected}")
             self.documents[path.stem] = doc
+        known = {d["$id"] for d in self.documents.values()}
+        for name, doc in self.documents.items():
+            # Fail at load, not on the first request that needs a missing document.
+            dangling = {urljoin(doc["$id"], ref).split("#")[0] for ref in schema_refs(doc)} - known
+            if dangling:
+                raise ValueError(f"{name}.json refers to unknown documents: {sorted(dangling)}")
         self._registry = jsonschema_rs.Registry([(d["$id"], d) for d in self.documents.values()])
         self._validators: dict[str, Any] = {}
 

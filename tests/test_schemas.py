@@ -9,22 +9,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from poscert.validation import BASE_URI, SCHEMAS_DIR
+from poscert.validation import BASE_URI, SCHEMAS_DIR, schema_refs
 
 SHARED = ("common", "errors")
 DOCUMENTS = sorted(SCHEMAS_DIR.glob("*/*.json"))
 
 
-def _refs(node, found):
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            found.append(node["$ref"])
-        for value in node.values():
-            _refs(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _refs(value, found)
-    return found
 
 
 def _load(path):
@@ -40,7 +30,7 @@ def test_schema_document_is_valid(path):
     registry = Registry().with_resources(
         (d["$id"], Resource.from_contents(d)) for d in map(_load, path.parent.glob("*.json")))
     resolver = registry.resolver(base_uri=document["$id"])
-    for ref in _refs(document, []):
+    for ref in schema_refs(document):
         resolver.lookup(ref)
     if path.stem not in SHARED:  # an operation document holds only the parts SchemaSet looks up
         for part in document.get("$defs", {}):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+
+from poscert.validation import schema_refs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -18,16 +20,6 @@ def spec() -> dict:
     return build_openapi(PongoSimulator)
 
 
-def _refs(node, found):
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            found.append(node["$ref"])
-        for value in node.values():
-            _refs(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _refs(value, found)
-    return found
 
 
 def _pointer(document: dict, ref: str):
@@ -59,7 +51,7 @@ def test_path_parameters_match_templates(spec):
 
 
 def test_every_reference_resolves(spec):
-    refs = _refs(spec, [])
+    refs = schema_refs(spec)
     assert refs and all(r.startswith("#/components/") for r in refs)
     for ref in refs:
         _pointer(spec, ref)
