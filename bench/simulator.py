@@ -69,8 +69,8 @@ def connect(sim: PongoSimulator) -> str:
     redirect = client.redirect_uris[0]
     form = {"client_id": client.client_id, "redirect_uri": redirect, "scope": "order.create",
             "email": shop.login_email, "password": shop.login_password, "decision": "approve"}
-    consent = sim.handle(SimRequest("POST", "/v1/oauth/form", headers={"content-type": "application/x-www-form-urlencoded"},
-                                    body=urlencode(form).encode(), host=HOST))
+    consent = sim.handle(SimRequest("POST", "/v1/oauth/form", body=urlencode(form).encode(), host=HOST,
+                                    headers={"content-type": "application/x-www-form-urlencoded"}))
     assert consent.status == 302, (consent.status, consent.body, consent.text)
     code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
     exchange = {"grant_type": "authorization_code", "client_id": client.client_id,

@@ -93,7 +93,8 @@ class Journal:
 
     def record(self, exchange: Exchange) -> Exchange:
         self._records.append(exchange)
-        self._write_line({"type": "exchange", **exchange.to_dict()})
+        if self._sink is not None:  # building the dict is most of a record's cost: only when written
+            self._write_line({"type": "exchange", **exchange.to_dict()})
         for listener in self._listeners:
             listener(exchange)
         return exchange
@@ -101,7 +102,8 @@ class Journal:
     def event(self, name: str, **detail: Any) -> Event:
         ev = Event(self.next_seq(), self.scenario, name, detail)
         self._records.append(ev)
-        self._write_line({"type": "event", **asdict(ev)})
+        if self._sink is not None:
+            self._write_line({"type": "event", **asdict(ev)})
         return ev
 
     def subscribe(self, listener: Callable[[Exchange], None]) -> None:
@@ -112,9 +114,8 @@ class Journal:
 
     def _write_line(self, record: dict[str, Any]) -> None:
         # One JSON line per record, flushed at once: a crash never leaves a torn record.
-        if self._sink is not None:
-            with open(self._sink, "a", encoding="utf-8") as fh:
-                fh.write(json.dumps(record, default=str) + "\n")
+        with open(self._sink, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, default=str) + "\n")
 
     # -- reading ------------------------------------------------------------
     def __iter__(self) -> Iterator[Exchange]:
