@@ -86,3 +86,20 @@ def test_no_credential_reaches_the_evidence_even_when_the_integration_logs_it(ce
         text = path.read_text(encoding="utf-8", errors="replace")
         assert "eyJ" not in text, f"a JWT reached {path.name}"
         assert client_secret not in text, f"the client secret reached {path.name}"
+
+
+def test_allure_results_carry_steps_requirements_and_evidence(certifications):
+    out = Path(certifications["kiosk"]["out"]) / "allure-results"
+    cases = [json.loads(p.read_text()) for p in out.glob("*-result.json")]
+    scenarios = certifications["kiosk"]["requirements"]
+    assert len(cases) == sum(len(r["scenarios"]) for r in scenarios)  # not-applicable ones included
+    ran = [c for c in cases if c["status"] == "passed"]
+    assert ran and all(c["steps"] for c in ran)
+    for case in cases:
+        labels = {(label["name"], label["value"]) for label in case["labels"]}
+        assert any(name == "requirement" for name, _ in labels), case["name"]
+        assert case["links"] and case["links"][0]["type"] == "requirement"
+    attached = {a["source"] for c in ran for step in c["steps"] for a in step.get("attachments", [])}
+    assert attached and all((out / source).exists() for source in attached)
+    environment = (out / "environment.properties").read_text()
+    assert "seed=" in environment and "pytest-bdd=" in environment
