@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from poscert.catalog import Catalog, Requirement
+from poscert.catalog import Requirement
 
 PASS, FAIL, WARNING, NOT_APPLICABLE, NOT_RUN = "pass", "fail", "warning", "not_applicable", "not_run"
 NA_PREFIX = "not applicable"  # skip reasons that mean the requirement does not apply

@@ -11,7 +11,9 @@ from typing import Any, Callable
 
 from drivers.contract import VOUCHERS, LoyaltyScreen, OptIn, OrderView, PaymentOutcome, Product
 from drivers.pongo.order import Order, Voucher
-from drivers.pongo.reference import PongoKiosk, PongoPOS, Session
+from drivers.pongo.client import NotConnected
+from drivers.pongo.integration import Session
+from drivers.pongo.reference import PongoKiosk, PongoPOS
 
 BROKEN: list[type] = []
 
@@ -36,7 +38,6 @@ class NeverRefreshesTokens(PongoKiosk):
         self.pongo._refresh = self._give_up
 
     def _give_up(self, merchant: str) -> None:
-        from drivers.pongo.client import NotConnected
         raise NotConnected(merchant)
 
 

@@ -100,7 +100,7 @@ def identifies_at(world: PongoWorld, which: str) -> None:
 def tokens_per_merchant(world: PongoWorld) -> None:
     sessions = world.journal.events("session")
     assert len(sessions) >= 2
-    for session, following in zip(sessions, sessions[1:] + [None]):
+    for session, following in zip(sessions, sessions[1:] + [None], strict=True):
         calls = [x for x in world.integration_calls() if x.seq > session.seq and (following is None or x.seq < following.seq)]
         owner = session.detail["merchant"]
         wrong = [f"{x.title()} as {x.merchant}" for x in calls if x.merchant not in (owner, None)]

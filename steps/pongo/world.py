@@ -123,7 +123,7 @@ class PongoWorld:
         return won.public_id
 
     # -- what went over the wire -------------------------------------------------------
-    def integration_calls(self, operation: str | None = None) -> list[Exchange]:
+    def integration_calls(self, operation: str | tuple[str, ...] | None = None) -> list[Exchange]:
         """Requests the integration made (not the harness's browser)."""
         return [x for x in self.journal.exchanges(operation)
                 if x.request_headers.get("x-poscert-actor") != "merchant-browser"]

@@ -12,7 +12,7 @@ import respx
 
 from drivers.contract import (LOYALTY_UNAVAILABLE, Connection, Integration, OptIn, Option, PaymentOutcome,
                               Product)
-from drivers.pongo.client import ConnectRefused, NotConnected, PongoClient, PongoUnavailable
+from drivers.pongo.client import NotConnected, PongoClient, PongoUnavailable
 from drivers.pongo.contract import PongoIntegration
 from drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line
 from drivers.pongo.phone import calling_code, normalize_phone

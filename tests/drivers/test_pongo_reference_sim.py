@@ -11,7 +11,8 @@ import pytest
 
 from drivers.contract import (CUSTOMER_NOT_FOUND, LOYALTY_UNAVAILABLE, NOT_ENOUGH_POINTS, ORDER_PENDING_SYNC,
                               REWARD_NOT_USABLE, REWARD_REMOVED_UNLESS_PAID_HERE, Connection, OptIn, PaymentOutcome)
-from drivers.pongo.reference import PongoKiosk, PongoPOS, PongoReference
+from drivers.pongo.integration import PongoReference
+from drivers.pongo.reference import PongoKiosk, PongoPOS
 from simulators.core.faults import Fault
 from simulators.core.transports import respx_router
 from simulators.pongo import MerchantBackend, PongoSimulator

@@ -25,7 +25,7 @@ def test_three_access_paths_share_one_state(api, sim, token, shop):
     async def over_asgi() -> httpx.Response:
         transport = httpx.ASGITransport(app=AsgiApp(sim))
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as local:
-            return await local.get(f"/v1/customers/phone/32470123123", headers=bearer(token))
+            return await local.get("/v1/customers/phone/32470123123", headers=bearer(token))
 
     answer = asyncio.run(over_asgi())
     assert answer.json()["data"]["first_name"] == "Via respx"

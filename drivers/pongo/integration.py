@@ -1,0 +1,457 @@
+"""What every reference Pongo integration does: connection, stores, identification, rewards, orders.
+
+`reference.py` builds the kiosk and the POS on top of `PongoReference`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, ClassVar, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+from drivers.contract import (CUSTOMER_NOT_FOUND, LOYALTY_UNAVAILABLE, NOT_ENOUGH_POINTS, ORDER_PENDING_SYNC,
+                              PRODUCT_CATALOG, REWARD_NOT_USABLE, VOUCHERS, Connection, LoyaltyScreen, OptIn,
+                              OrderView, PaymentOutcome, Product, RewardOffer, ShownReward)
+from drivers.pongo.client import (ConnectRefused, NotConnected, PongoClient, PongoError, PongoUnavailable, data,
+                                  expect)
+from drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line, receipt_text
+from drivers.pongo.phone import DEFAULT_CALLING_CODE, calling_code, normalize_phone
+
+log = logging.getLogger("poscert.integration.pongo")
+
+# Only what the integration uses: least privilege is what a merchant is asked to approve.
+SCOPES = ("customer.create", "customer.read", "reward.read", "reward.update", "order.create")
+PASS_ID = re.compile(r"cust_[A-Za-z0-9]+")
+# The capability a reward type needs; a type not listed is one this software cannot honour.
+NEEDS = {"free_product": PRODUCT_CATALOG, "voucher_amount": VOUCHERS, "voucher_percentage": VOUCHERS}
+
+
+@dataclass(frozen=True)
+class StoreLink:
+    """A partner location mapped to one merchant's Pongo store: whose token, which slug, which country."""
+
+    merchant: str
+    slug: str
+    calling_code: str
+
+
+@dataclass
+class Session:
+    """One customer at one location: who they are, what they see, what they order."""
+
+    location: str
+    order: Order
+    customer: dict[str, Any] | None = None  # the Pongo customer resource
+    enrol_with_order: dict[str, Any] | None = None  # sign-up sent with the order when Pongo was down
+    won: dict[str, dict[str, Any]] = field(default_factory=dict)  # available won rewards by public id
+    screen: LoyaltyScreen = field(default_factory=LoyaltyScreen)
+
+
+@dataclass(frozen=True)
+class PendingOrder:
+    """A paid order to (re)send; the payload is frozen so a resend carries the same order_id."""
+
+    merchant: str
+    payload: dict[str, Any]
+
+
+class PongoReference:
+    """What the kiosk and the POS share: connection, stores, identification, rewards, orders."""
+
+    platform: ClassVar[str] = "pongo"
+    kind: ClassVar[str]
+    capabilities: ClassVar[frozenset[str]]
+    channel: ClassVar[str]
+    delivery_mode: ClassVar[str] = "eat_in"
+    delivery_status: ClassVar[str]
+    products: ClassVar[tuple[Product, ...]]
+    sites: ClassVar[tuple[str, ...]]
+
+    def __init__(self, connection: Connection) -> None:
+        self.pongo = PongoClient(connection)
+        self._states: set[str] = set()  # OAuth states handed out and not yet used
+        self._admin: str | None = None  # the merchant whose admin panel is open: the last one connected
+        self._stores: dict[str, dict[str, dict[str, Any]]] = {}  # merchant -> slug -> store
+        self._links: dict[str, StoreLink] = {}
+        self._pending: list[PendingOrder] = []
+        self._session: Session | None = None
+        self._handed: Session | None = None  # the visit whose order waits for the counter's callback
+        self._receipt = ""
+
+    # -- what the software is ---------------------------------------------------------
+    def catalog(self) -> list[Product]:
+        return list(self.products)
+
+    def locations(self) -> list[str]:
+        return list(self.sites)
+
+    def sku_guide(self) -> list[tuple[str, str]]:
+        """Every SKU a merchant may type into a Pongo reward's external_id: products, then options."""
+        options = {option.sku: option.name for product in self.products for option in product.options}
+        return [(product.sku, product.name) for product in self.products] + list(options.items())
+
+    # -- merchant set-up ----------------------------------------------------------------
+    def start_connect(self) -> str:
+        state = secrets.token_urlsafe(24)  # ties the callback to this request: no forged connections
+        self._states.add(state)
+        return self.pongo.authorize_url(state, SCOPES)
+
+    def finish_connect(self, callback_url: str) -> None:
+        expected = urlsplit(self.pongo.connection.redirect_uri)
+        callback = urlsplit(callback_url)
+        query = dict(parse_qsl(callback.query))
+        state = query.get("state", "")
+        if state not in self._states or callback[:3] != expected[:3]:
+            raise ConnectRefused("this callback does not answer a connection we started")
+        self._states.discard(state)  # single use
+        if "error" in query or not query.get("code"):
+            raise ConnectRefused(f"the merchant did not approve: {query.get('error', 'no code')}")
+        merchant = self.pongo.connect(query["code"])
+        self._admin = merchant["public_id"]
+        log.info("connected merchant %s", merchant.get("slug", self._admin))
+        self._on_connected(self._admin)
+
+    def sync_stores(self) -> list[str]:
+        merchant = self._admin_merchant()
+        stores = expect(self.pongo.call(merchant, "GET", "/v1/stores"), 200)
+        self._stores[merchant] = {store["slug"]: store for store in stores}
+        return list(self._stores[merchant])
+
+    def map_location(self, location: str, store_slug: str) -> None:
+        if location not in self.sites:
+            raise ValueError(f"unknown location {location!r}")
+        merchant = self._admin_merchant()
+        store = self._stores.get(merchant, {}).get(store_slug)
+        if store is None:
+            raise ValueError(f"{store_slug!r} is not one of the merchant's stores; sync the stores first")
+        self._links[location] = StoreLink(merchant, store_slug, calling_code(store.get("country")))
+
+    # -- customer -------------------------------------------------------------------------
+    def start_session(self, location: str) -> None:
+        if location not in self.sites:
+            raise ValueError(f"unknown location {location!r}")
+        # Random, not a counter: Pongo ignores a second order with the same id for a store,
+        # so ids must stay unique across restarts of the till.
+        order_id = f"{location}-{secrets.token_hex(5)}"
+        self._session = Session(location, Order(order_id, location))
+
+    def loyalty_screen(self) -> LoyaltyScreen:
+        return self._current().screen
+
+    def identify_by_phone(self, phone: str) -> LoyaltyScreen:
+        self._forget_customer()
+        try:
+            number = self._normalize(phone)
+        except ValueError:
+            return self._show(LoyaltyScreen(messages=["This phone number is not valid."],
+                                             notices={CUSTOMER_NOT_FOUND}))
+        return self._loyalty(lambda: self._identify(f"/v1/customers/phone/{number}"))
+
+    def identify_by_pass(self, scanned: str) -> LoyaltyScreen:
+        self._forget_customer()
+        # The pass may hold the bare id or a link that contains it.
+        found = PASS_ID.search(scanned)
+        if found is None:
+            return self._show(LoyaltyScreen(messages=["This pass could not be read."], notices={CUSTOMER_NOT_FOUND}))
+        return self._loyalty(lambda: self._identify_pass(found.group()))
+
+    def enlist(self, phone: str, optin: OptIn, *, first_name: str | None = None,
+               last_name: str | None = None, email: str | None = None) -> LoyaltyScreen:
+        self._forget_customer()
+        try:
+            number = self._normalize(phone)
+        except ValueError:
+            return self._show(LoyaltyScreen(messages=["This phone number is not valid."]))
+        person = {key: value for key, value in (("first_name", first_name), ("last_name", last_name),
+                                                ("email", email)) if value}
+        return self._loyalty(lambda: self._enlist(number, person, optin_fields(optin)))
+
+    def redeem(self, reward_id: str) -> LoyaltyScreen:
+        return self._loyalty(lambda: self._redeem(reward_id))
+
+    # -- order ----------------------------------------------------------------------------
+    def order_view(self) -> OrderView:
+        return self._current().order.view()
+
+    def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView:
+        order = self._open_order()
+        order.lines.append(paid_line(self._product(sku), options))
+        return order.view()
+
+    def add_reward(self, won_reward_id: str) -> RewardOffer:
+        order = self._open_order()
+        try:
+            won = self._won_reward(won_reward_id)
+        except PongoError as error:
+            return RewardOffer(won_reward_id, message=error.customer_message, notice=LOYALTY_UNAVAILABLE)
+        if won is None or NEEDS.get(won["type"]) not in self.capabilities:
+            return RewardOffer(won_reward_id, message="This reward cannot be used here.", notice=REWARD_NOT_USABLE)
+        if won["type"] == "free_product":
+            products = tuple(own_products(won.get("external_id"), self.catalog()))
+            if not products:
+                return RewardOffer(won_reward_id, message="None of this reward's products is sold here.",
+                                   notice=REWARD_NOT_USABLE)
+            if len(products) > 1:
+                return RewardOffer(won_reward_id, products, message="Choose the product you want.")
+            self.choose_reward_product(won_reward_id, products[0].sku)
+            return RewardOffer(won_reward_id, products, applied=True)
+        voucher = Voucher(won["coupon_code"], won_reward_id, won["title"], won["type"], won["value"])
+        order.remove_reward(won_reward_id)
+        order.vouchers.append(voucher)
+        return RewardOffer(won_reward_id, voucher_code=voucher.code, applied=True)
+
+    def choose_reward_product(self, won_reward_id: str, sku: str, options: tuple[str, ...] = ()) -> OrderView:
+        order = self._open_order()
+        won = self._current().won.get(won_reward_id)
+        offered = own_products(won.get("external_id"), self.catalog()) if won and won["type"] == "free_product" else []
+        product = next((product for product in offered if product.sku == sku), None)
+        if product is None:
+            raise ValueError(f"{sku!r} is not a product of reward {won_reward_id!r}")
+        order.remove_reward(won_reward_id)  # choosing again (say, to add options) replaces the free line
+        order.lines.append(free_line(product, won_reward_id, options))
+        return order.view()
+
+    def pay(self, outcome: PaymentOutcome) -> OrderView:
+        order = self._current().order
+        if not order.is_open:
+            return order.view()  # a second tap on "pay" must not send the order twice
+        if not order.lines:
+            raise ValueError("nothing to pay")
+        if outcome is PaymentOutcome.APPROVED:
+            order.status = "paid"
+            self._close(self._current())
+        elif outcome is PaymentOutcome.EXTERNAL:
+            self._hand_to_external(order)
+            self._handed = self._current()
+        else:
+            order.status = outcome.value  # declined or abandoned: Pongo never hears of it
+        return order.view()
+
+    def external_closed(self) -> OrderView:
+        # The handed order, not the current one: the kiosk may already serve the next customer.
+        visit = self._handed or self._current()
+        if visit.order.status == "external_pending":
+            visit.order.status = "paid"
+            self._close(visit)
+        return visit.order.view()
+
+    def cancel(self) -> OrderView:
+        order = self._current().order
+        if order.is_open or order.status == "external_pending":
+            order.status = "cancelled"
+        return order.view()
+
+    def receipt(self) -> str:
+        return self._receipt
+
+    def retry_pending(self) -> None:
+        still_pending = []
+        for pending in self._pending:
+            response = self._send_order(pending)
+            if response is None:
+                still_pending.append(pending)
+            elif response.status_code not in (201, 202):
+                log.error("Pongo refused order %s (%s); not resent", pending.payload["order_id"],
+                          response.status_code)
+        self._pending = still_pending
+        for merchant in {link.merchant for link in self._links.values()}:
+            self._on_connected(merchant)  # set-up steps that failed at connection time
+
+    def handle_webhook(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
+        return 404  # no receiver unless the software subscribes (see PongoPOS)
+
+    # -- hooks the kinds refine ---------------------------------------------------------------
+    def _on_connected(self, merchant: str) -> None:
+        """Set-up right after a merchant connects (and retried by the background job)."""
+
+    def _identify_pass(self, public_id: str) -> LoyaltyScreen:
+        return self._identify(f"/v1/customers/{public_id}")
+
+    def _open_account(self, customer: dict[str, Any]) -> LoyaltyScreen:
+        """Make this customer the session's and show their loyalty view."""
+        self._current().customer = customer
+        return self._loyalty_view()
+
+    def _hand_to_external(self, order: Order) -> None:
+        raise ValueError(f"the {self.kind} has no external payment")
+
+    # -- internals ------------------------------------------------------------------------------
+    def _current(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("start_session first")
+        return self._session
+
+    def _open_order(self) -> Order:
+        return self._visit().order
+
+    def _visit(self) -> Session:
+        """The current visit; once its order is closed, whatever comes next is a new visit at the same place."""
+        session = self._current()
+        if not session.order.is_open:
+            self.start_session(session.location)
+        return self._current()
+
+    def _product(self, sku: str) -> Product:
+        for product in self.products:
+            if product.sku == sku:
+                return product
+        raise ValueError(f"unknown product {sku!r}")
+
+    def _admin_merchant(self) -> str:
+        if self._admin is None:
+            raise NotConnected("no merchant connected")
+        return self._admin
+
+    def _link(self) -> StoreLink:
+        """The store of the session's location; looked up each time, so a later mapping counts at once."""
+        link = self._links.get(self._current().location)
+        if link is None:
+            raise NotConnected("location not mapped to a Pongo store")
+        return link
+
+    def _normalize(self, phone: str) -> str:
+        """The typed number in Pongo's form; a national number takes the country of the location's store."""
+        link = self._links.get(self._current().location)
+        return normalize_phone(phone, link.calling_code if link else DEFAULT_CALLING_CODE)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call for the current location, with the token of the merchant that mapped it."""
+        return self.pongo.call(self._link().merchant, method, path, **kwargs)
+
+    def _forget_customer(self) -> Session:
+        """A new identification replaces the customer, and the previous customer's rewards leave the order."""
+        session = self._visit()
+        session.customer, session.enrol_with_order, session.won = None, None, {}
+        session.screen = LoyaltyScreen()
+        session.order.remove_rewards()
+        return session
+
+    def _show(self, screen: LoyaltyScreen) -> LoyaltyScreen:
+        self._current().screen = screen
+        return screen
+
+    def _loyalty(self, action: Callable[[], LoyaltyScreen]) -> LoyaltyScreen:
+        """Run a loyalty step; if Pongo fails, keep what is shown and tell the customer, never crash."""
+        try:
+            return self._show(action())
+        except PongoError as error:
+            log.warning("loyalty step failed: %s", error)
+            screen = self._current().screen
+            return self._show(replace(screen, messages=[error.customer_message], notices={LOYALTY_UNAVAILABLE}))
+
+    def _identify(self, path: str) -> LoyaltyScreen:
+        response = self._call("GET", path)
+        if response.status_code == 404:
+            return LoyaltyScreen(messages=["No loyalty account found. Would you like to join?"],
+                                 notices={CUSTOMER_NOT_FOUND})
+        return self._open_account(expect(response, 200))
+
+    def _enlist(self, number: str, person: dict[str, str], optins: dict[str, bool]) -> LoyaltyScreen:
+        session = self._current()
+        body = {"international_phone_number": number, "reference_store_slug": self._link().slug, **person, **optins}
+        try:
+            response = self._call("POST", "/v1/customers", json=body)
+        except PongoUnavailable:
+            # Pongo enrols a customer sent with a paid order, so the sign-up is not lost.
+            session.enrol_with_order = {"international_phone_number": number, **person, **optins}
+            return LoyaltyScreen(name=full_name(person), notices={LOYALTY_UNAVAILABLE},
+                                 messages=["Loyalty is unavailable right now; you will be enrolled with this order."])
+        if response.status_code == 422 and "international_phone_number" in response.json().get("errors", {}):
+            screen = self._identify(f"/v1/customers/phone/{number}")
+            screen.messages.append("This number is already a member; here is the account.")
+            return screen
+        return self._open_account(expect(response, 201))
+
+    def _redeem(self, reward_id: str) -> LoyaltyScreen:
+        session = self._current()
+        if session.customer is None:
+            return replace(session.screen, messages=["Identify the customer first."])
+        body = {"customer": session.customer["public_id"], "store_slug": self._link().slug}
+        bought = self._call("POST", f"/v1/rewards/{reward_id}/buy", json=body)
+        if bought.status_code != 422:
+            expect(bought, 201)
+        # Refresh everything: the balance fell and the purchase must appear among the purchased rewards;
+        # after a refusal, the fresh balance tells whether points were short (they may have changed elsewhere).
+        screen = self._open_account(expect(self._call("GET", f"/v1/customers/{session.customer['public_id']}"), 200))
+        if bought.status_code == 422:
+            cost = next((shown.cost for shown in screen.rewards if shown.id == reward_id), None)
+            short = cost is not None and (screen.balance or 0) < cost
+            screen.messages.append("Not enough points for this reward." if short
+                                   else "This reward cannot be bought here.")
+            screen.notices.add(NOT_ENOUGH_POINTS if short else REWARD_NOT_USABLE)
+        return screen
+
+    def _loyalty_view(self) -> LoyaltyScreen:
+        session = self._current()
+        customer = session.customer
+        public_id, balance = customer["public_id"], customer.get("points") or 0
+        won = expect(self._call("GET", f"/v1/customers/{public_id}/rewards"), 200)
+        rewards = expect(self._call("GET", "/v1/rewards", params={"customer": public_id,
+                                                                   "store_slug": self._link().slug}), 200)
+        session.won = {reward["public_id"]: reward for reward in won}
+        return LoyaltyScreen(
+            customer_id=public_id, name=full_name(customer), balance=balance,
+            rewards=[ShownReward(r["public_id"], r["title"], r["cost"], r["type"],
+                                 redeemable=self._supports(r["type"]) and balance >= r["cost"]) for r in rewards],
+            purchased=[ShownReward(w["public_id"], w["title"], w.get("cost"), w["type"],
+                                   redeemable=self._supports(w["type"]), coupon_code=w.get("coupon_code"))
+                       for w in won])
+
+    def _supports(self, reward_type: str) -> bool:
+        return NEEDS.get(reward_type) in self.capabilities
+
+    def _won_reward(self, won_reward_id: str) -> dict[str, Any] | None:
+        """The customer's available won reward, fetched again if it was bought after the view was shown."""
+        session = self._current()
+        if won_reward_id not in session.won and session.customer is not None:
+            won = expect(self._call("GET", f"/v1/customers/{session.customer['public_id']}/rewards"), 200)
+            session.won = {reward["public_id"]: reward for reward in won}
+        return session.won.get(won_reward_id)
+
+    def _close(self, session: Session) -> None:
+        """The visit's order is paid: tell Pongo once, or keep it to resend; then print the receipt."""
+        order = session.order
+        link = self._links.get(session.location)
+        if link is None:
+            order.tell("Loyalty is not set up at this location: no points for this order.", LOYALTY_UNAVAILABLE)
+            self._receipt = receipt_text(order, "Loyalty points could not be recorded.")
+            return
+        customer = {"public_id": session.customer["public_id"]} if session.customer else session.enrol_with_order
+        pending = PendingOrder(link.merchant, order.payload(
+            store_slug=link.slug, channel=self.channel, delivery_mode=self.delivery_mode,
+            delivery_status=self.delivery_status, customer=customer))
+        response = self._send_order(pending)
+        if response is None:
+            self._pending.append(pending)
+            order.tell("Your loyalty points will be added as soon as the loyalty service answers.",
+                       ORDER_PENDING_SYNC)
+            loyalty = "Loyalty points will be added shortly."
+        elif response.status_code == 201 and customer:
+            loyalty = f"Loyalty points earned: {data(response)['points_earned']}"
+        elif response.status_code in (201, 202):
+            loyalty = "Loyalty points recorded." if customer else "Join our loyalty program to earn points."
+        else:
+            log.error("Pongo refused order %s (%s)", order.order_id, response.status_code)
+            order.tell("Loyalty could not record this order; please ask the staff.", LOYALTY_UNAVAILABLE)
+            loyalty = "Loyalty points could not be recorded."
+        self._receipt = receipt_text(order, loyalty)
+
+    def _send_order(self, pending: PendingOrder) -> httpx.Response | None:
+        """POST the order; None when it must be resent later (Pongo down, or the merchant must reconnect).
+
+        A 202 means Pongo already has this order_id (an earlier answer was lost): that is success.
+        """
+        try:
+            return self.pongo.call(pending.merchant, "POST", "/v1/orders", json=pending.payload)
+        except PongoError as error:
+            log.warning("order %s kept to resend: %s", pending.payload["order_id"], error)
+            return None
+
+
+def full_name(person: Mapping[str, Any]) -> str | None:
+    return " ".join(filter(None, (person.get("first_name"), person.get("last_name")))) or None
