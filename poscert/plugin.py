@@ -28,6 +28,7 @@ from drivers.registry import load_driver, reference_spec
 REQ_TAG = "REQ:"
 NEEDS_TAG = "needs:"  # the scenario applies only when the integration declares this capability
 WITHOUT_TAG = "without:"  # the scenario applies only when the integration does NOT declare it
+RUNS_LAST_TAG = "runs-last"  # a scenario that judges what every other scenario sent
 KIND_TAGS = ("kiosk", "pos")
 RUN_KEY = pytest.StashKey["CertificationRun"]()
 
@@ -119,6 +120,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{tag}: scenario of that platform or kind")
     config.addinivalue_line("markers", "needs(capability): applies only when the integration declares it")
     config.addinivalue_line("markers", "without(capability): applies only when the integration lacks it")
+    config.addinivalue_line("markers", "runs_last: runs after every other scenario of the session")
     out = config.getoption("--poscert-out")
     config.stash[RUN_KEY] = CertificationRun(load_catalog(), config, list(config.getoption("--platform")),
                                              config.getoption("--seed"), Path(out) if out else None)
@@ -137,6 +139,9 @@ def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
         if req_id not in load_catalog():
             raise pytest.UsageError(f"scenario tag @{tag} names no requirement of the catalog")
         pytest.mark.requirement(req_id)(function)
+        return True
+    if tag == RUNS_LAST_TAG:
+        pytest.mark.runs_last(function)
         return True
     for prefix, mark in ((NEEDS_TAG, pytest.mark.needs), (WITHOUT_TAG, pytest.mark.without)):
         if tag.startswith(prefix):
@@ -185,6 +190,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         reason = not_applicable_reason(item, run)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)  # stable: order kept otherwise
 
 
 # -- outcomes -----------------------------------------------------------------------

@@ -80,3 +80,22 @@ def test_a_scenario_for_another_kind_is_not_applicable(suite):
     pytester.makepyfile(fake_driver=DRIVER.replace('"kiosk"', '"pos"'))
     run(pytester)
     assert certification(pytester)["PONGO-ORDER-04"]["reason"] == "not applicable to a pos integration"
+
+
+def test_a_runs_last_scenario_runs_after_every_other(pytester: pytest.Pytester):
+    pytester.makeconftest('pytest_plugins = ["poscert.plugin"]')
+    pytester.makefile(".feature", order="""
+Feature: order
+  @REQ:ALL-SCHEMA-01 @runs-last
+  Scenario: judge
+    Given a step
+
+  @REQ:PONGO-ID-01
+  Scenario: work
+    Given a step
+""")
+    pytester.makepyfile(test_order='from pytest_bdd import given, scenarios\nscenarios("order.feature")\n'
+                                   '@given("a step")\ndef a_step():\n    pass\n', fake_driver=DRIVER)
+    pytester.syspathinsert()
+    result = pytester.runpytest("--driver=fake_driver:Kiosk", "-v")
+    result.stdout.fnmatch_lines(["*test_work PASSED*", "*test_judge PASSED*"])

@@ -277,6 +277,16 @@ class OrderWithExtraField(PongoKiosk):
         return super()._send_order(pending)
 
 
+@breaks("ALL-SCHEMA-01")
+class RedeemWithExtraField(PongoKiosk):
+    """Sends a quantity when buying a reward, a field the buy schema does not have; only redeeming shows it."""
+
+    def _call(self, method: str, path: str, **kwargs: Any):
+        if path.endswith("/buy"):
+            kwargs["json"] = {**kwargs.get("json", {}), "quantity": 1}
+        return super()._call(method, path, **kwargs)
+
+
 @breaks("ALL-ERR-01")
 class ForgetsFailedOrders(PongoKiosk):
     """When Pongo fails, the paid order is dropped and the customer told nothing."""

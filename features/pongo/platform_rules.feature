@@ -19,6 +19,11 @@ Feature: Rules every platform shares: schema, errors, credentials
     And the customer orders a product and pays by card
     Then every request the integration sent matches Pongo's schema
 
+  @REQ:ALL-SCHEMA-01 @runs-last
+  Scenario: No request of the whole certification breaks Pongo's schema
+    When every other scenario of the certification has run
+    Then no request the integration sent in any scenario broke Pongo's schema
+
   @REQ:ALL-ERR-01
   Scenario Outline: A paid order survives Pongo failing, and is sent once
     Given the customer typed the phone number "32470123456"

@@ -123,9 +123,10 @@ class PongoWorld:
         return won.public_id
 
     # -- what went over the wire -------------------------------------------------------
-    def integration_calls(self, operation: str | tuple[str, ...] | None = None) -> list[Exchange]:
-        """Requests the integration made (not the harness's browser)."""
-        return [x for x in self.journal.exchanges(operation)
+    def integration_calls(self, operation: str | tuple[str, ...] | None = None, *,
+                          scenario: str | None = None) -> list[Exchange]:
+        """Requests the integration made (not the harness's browser); this scenario's, or `scenario="*"`."""
+        return [x for x in self.journal.exchanges(operation, scenario=scenario)
                 if x.request_headers.get("x-poscert-actor") != "merchant-browser"]
 
     def orders_sent(self, order_id: str | None = None) -> list[Exchange]:
