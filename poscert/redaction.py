@@ -16,27 +16,30 @@ SECRET_FIELDS = frozenset(
 )
 
 
-def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+def redact_headers(headers: dict[str, str], secrets: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Mask secret headers by name, and any known secret value wherever else it travels."""
     out = {}
     for name, value in headers.items():
         if name.lower() in SECRET_HEADERS:
             scheme = value.split(" ", 1)[0] if " " in value else ""
             value = f"{scheme} {MASK}".strip()
-        out[name.lower()] = value
+        out[name.lower()] = scrub_text(value, secrets)
     return out
 
 
-def redact_value(value: Any) -> Any:
-    """Mask secret fields anywhere in a JSON-like value (bodies, query dicts)."""
+def redact_value(value: Any, secrets: frozenset[str] = frozenset()) -> Any:
+    """Mask secret fields anywhere in a JSON-like value (bodies, query dicts), and known secret values."""
     if isinstance(value, dict):
-        return {k: (MASK if k.lower() in SECRET_FIELDS and v not in (None, "") else redact_value(v))
+        return {k: (MASK if k.lower() in SECRET_FIELDS and v not in (None, "") else redact_value(v, secrets))
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [redact_value(v) for v in value]
+        return [redact_value(v, secrets) for v in value]
+    if isinstance(value, str):
+        return scrub_text(value, secrets)
     return value
 
 
-def scrub_text(text: str, secrets: set[str]) -> str:
+def scrub_text(text: str, secrets: set[str] | frozenset[str]) -> str:
     """Mask known secret values in free text (log lines, receipts, URLs)."""
     for secret in sorted(secrets, key=len, reverse=True):
         if secret:

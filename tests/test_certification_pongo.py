@@ -74,7 +74,7 @@ def test_every_pongo_requirement_has_a_broken_integration():
     assert pongo == set(by_requirement())
 
 
-@pytest.mark.parametrize("target", ["kiosk", "pos", "LogsTheToken"])
+@pytest.mark.parametrize("target", ["kiosk", "pos", "LogsTheToken", "TokenHeaderWhenRedeeming"])
 def test_no_credential_reaches_the_evidence_even_when_the_integration_logs_it(certifications, target):
     from poscert import DEFAULT_SEED
     from simulators.pongo import PongoSimulator

@@ -43,3 +43,10 @@ def test_secrets_are_masked_in_headers_bodies_and_text():
     body = redact_value({"client_secret": "s3cr3t", "nested": [{"refresh_token": "r"}], "amount": 5})
     assert body == {"client_secret": MASK, "nested": [{"refresh_token": MASK}], "amount": 5}
     assert scrub_text("token=eyJhbGciOi in log", {"eyJhbGciOi"}) == f"token={MASK} in log"
+
+
+def test_known_secret_values_are_masked_wherever_they_travel():
+    secrets = frozenset({"tok-123456789"})
+    assert redact_headers({"X-Access-Token": "tok-123456789"}, secrets) == {"x-access-token": MASK}
+    assert redact_value({"note": "token tok-123456789 here", "n": [1, "tok-123456789"]}, secrets) == \
+        {"note": f"token {MASK} here", "n": [1, MASK]}

@@ -303,6 +303,21 @@ class _Answered:
 
 
 @breaks("ALL-SEC-01")
+class TokenHeaderWhenRedeeming(PongoKiosk):
+    """Also sends its access token in a header of its own when buying a reward; only redeeming shows it."""
+
+    def _call(self, method: str, path: str, **kwargs: Any):
+        if path.endswith("/buy"):
+            token = self.pongo._tokens[self._link().merchant].access
+            self.pongo.http.headers["X-Access-Token"] = token
+            try:
+                return super()._call(method, path, **kwargs)
+            finally:
+                del self.pongo.http.headers["X-Access-Token"]
+        return super()._call(method, path, **kwargs)
+
+
+@breaks("ALL-SEC-01")
 class LogsTheToken(PongoKiosk):
     """Logs every call with its Authorization header, bearer token included."""
 

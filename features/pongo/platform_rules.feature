@@ -62,3 +62,8 @@ Feature: Rules every platform shares: schema, errors, credentials
     When a customer of the second merchant identifies at the second merchant's location
     And a customer of the first merchant identifies at the first merchant's location
     Then every call was made with the token of the merchant that owns the location
+
+  @REQ:ALL-SEC-01 @runs-last
+  Scenario: No request of the whole certification carries a credential outside the Authorization header
+    When every other scenario of the certification has run
+    Then no request the integration sent in any scenario carried a credential outside the Authorization header

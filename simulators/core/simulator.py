@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 
 from poscert import DEFAULT_SEED
 from poscert.journal import Exchange, Journal, Violation
-from poscert.redaction import redact_headers, redact_value
+from poscert.redaction import redact_headers, redact_value, scrub_text
 from poscert.validation import SchemaSet, schema_set
 from simulators.core.clock import SimClock
 from simulators.core.faults import Fault, FaultPlan
@@ -171,39 +171,43 @@ class Simulator:
             return SimResponse(504)
         return self.error_fault(fault.status or 503)
 
-    def _misplaced_secrets(self, request: SimRequest, operation: str) -> list[str]:
-        secrets = {s for s in self.known_secrets() if len(s) >= 8}
-        if not secrets:
-            return []
+    def _secrets(self) -> frozenset[str]:
+        return frozenset(s for s in self.known_secrets() if len(s) >= 8)
+
+    def _misplaced_secrets(self, request: SimRequest, operation: str, secrets: frozenset[str]) -> list[str]:
+        """Where credentials travelled that the platform does not expect them (only Authorization does)."""
         found = []
-        if any(s in request.query_string for s in secrets):
-            found.append("secret in the URL query")
+        places = [("the URL path", request.path), ("the URL query", request.query_string)]
+        places += [(f"the {name} header", value) for name, value in request.headers.items() if name != "authorization"]
         if operation not in self.secret_bearing_operations:
-            body = request.body.decode("utf-8", "replace")
-            if any(s in body for s in secrets):
-                found.append("secret in the request body")
+            places.append(("the request body", request.body.decode("utf-8", "replace")))
+        for where, text in places:
+            if any(secret in text for secret in secrets):
+                found.append(f"secret in {where}")
         return found
 
     def _record(self, request: SimRequest, response: SimResponse, call: Call | None, parsed: Any,
                 violations: list[Violation], fault: Fault | None, error: str | None, started: float) -> None:
         operation = call.route.operation if call else ""
+        secrets = self._secrets()
         self.journal.record(Exchange(
             seq=self.journal.next_seq(),
             scenario=self.journal.scenario,
             platform=self.platform,
             operation=operation,
             method=request.method,
-            path=request.path,
-            query=redact_value(request.query),
-            request_headers=redact_headers(request.headers),
-            request_body=redact_value(parsed) if parsed is not None else _raw_text(request.body),
+            path=scrub_text(request.path, secrets),
+            query=redact_value(request.query, secrets),
+            request_headers=redact_headers(request.headers, secrets),
+            request_body=redact_value(parsed, secrets) if parsed is not None else _raw_text(request.body, secrets),
             status=response.status,
-            response_headers=redact_headers(response.all_headers()),
-            response_body=redact_value(response.body) if response.text is None else response.text[:2048],
+            response_headers=redact_headers(response.all_headers(), secrets),
+            response_body=(redact_value(response.body, secrets) if response.text is None
+                           else scrub_text(response.text[:2048], secrets)),
             duration_ms=round((time.perf_counter() - started) * 1000, 3),
             merchant=call.merchant if call else None,
             violations=violations,
-            misplaced_secrets=self._misplaced_secrets(request, operation),
+            misplaced_secrets=self._misplaced_secrets(request, operation, secrets),
             fault=fault.describe() if fault else None,
             error=error,
         ))
@@ -223,19 +227,19 @@ class Simulator:
         self.journal.record(Exchange(
             seq=self.journal.next_seq(), scenario=self.journal.scenario, platform=self.platform,
             operation=f"webhook:{event}", method="POST", path=url, query={},
-            request_headers=redact_headers(headers), request_body=_raw_text(body), status=status,
+            request_headers=redact_headers(headers), request_body=_raw_text(body, self._secrets()), status=status,
             response_headers={}, response_body=None,
             duration_ms=round((time.perf_counter() - started) * 1000, 3), merchant=merchant,
             direction="webhook"))
         return status
 
 
-def _raw_text(body: bytes) -> Any:
+def _raw_text(body: bytes, secrets: frozenset[str]) -> Any:
     if not body:
         return None
     text = body[:JOURNAL_BODY_BYTES].decode("utf-8", "replace")
     try:
-        return redact_value(json.loads(text))
+        return redact_value(json.loads(text), secrets)
     except ValueError:
         suffix = f"… ({len(body)} bytes)" if len(body) > JOURNAL_BODY_BYTES else ""
-        return text + suffix
+        return scrub_text(text, secrets) + suffix

@@ -79,10 +79,18 @@ def order_paid(world: PongoWorld) -> None:
     assert world.order.status == "paid", f"the order is {world.order.status}"
 
 
+@then("no request the integration sent in any scenario carried a credential outside the Authorization header")
+def credentials_in_header_all_run(world: PongoWorld) -> None:
+    assert_credentials_in_header(world.integration_calls(scenario="*"))
+
+
 @then("no request carried a credential outside the Authorization header")
 def credentials_in_header(world: PongoWorld) -> None:
-    calls = world.integration_calls()
-    misplaced = [f"{x.title()}: {m}" for x in calls for m in x.misplaced_secrets]
+    assert_credentials_in_header(world.integration_calls())
+
+
+def assert_credentials_in_header(calls: list) -> None:
+    misplaced = [f"{x.scenario.rpartition('::')[2]} {x.title()}: {m}" for x in calls for m in x.misplaced_secrets]
     assert not misplaced, "credentials outside the Authorization header:\n" + "\n".join(misplaced)
     bare = [x.title() for x in calls if x.operation not in ("oauth_form", "oauth_authorize", "oauth_token")
             and not x.request_headers.get("authorization", "").startswith("Bearer ")]

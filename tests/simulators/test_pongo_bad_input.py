@@ -92,6 +92,16 @@ def test_a_secret_in_the_url_is_journaled(api, sim, token):
     assert sim.journal.last("list_stores").misplaced_secrets == ["secret in the URL query"]
 
 
+def test_a_secret_in_another_header_or_the_path_is_journaled_and_masked(api, sim, token):
+    access = token["access_token"]
+    api.get("/v1/stores", headers={"X-Access-Token": access})
+    api.get(f"/v1/customers/{access}")
+    stores, customer = sim.journal.last("list_stores"), sim.journal.last("get_customer")
+    assert stores.misplaced_secrets == ["secret in the x-access-token header"]
+    assert customer.misplaced_secrets == ["secret in the URL path"]
+    assert access not in str(stores.to_dict()) + str(customer.to_dict())
+
+
 EDGE_BODIES = {
     "order customer with empty public id": ("/v1/orders", {"customer": {"public_id": ""}}),
     "order customer with neither id": ("/v1/orders", {"customer": {}}),
