@@ -57,10 +57,14 @@ def serve(ns: argparse.Namespace) -> int:
 
 
 def openapi(ns: argparse.Namespace) -> int:
+    from openapi_spec_validator import validate
+
     from simulators.core.openapi import build_openapi
     from simulators.registry import simulator_class
 
-    print(json.dumps(build_openapi(simulator_class(ns.platform)), indent=2))
+    document = build_openapi(simulator_class(ns.platform))
+    validate(document)  # a document our own schemas assemble wrongly must never reach a partner
+    print(json.dumps(document, indent=2))
     return 0
 
 

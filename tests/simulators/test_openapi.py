@@ -73,6 +73,7 @@ def test_embedded_schemas_validate_like_the_originals(spec):
     assert list(validator.iter_errors(body)) == []
 
 
-def test_validates_with_openapi_spec_validator_when_installed(spec):
-    validator = pytest.importorskip("openapi_spec_validator")
-    validator.validate(spec)
+def test_validates_with_openapi_spec_validator(spec):
+    from openapi_spec_validator import validate
+
+    validate(spec)
