@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from poscert import DEFAULT_SEED
+from simulators.registry import SIMULATORS
 
 ROOT = Path(__file__).resolve().parent.parent
+PLATFORMS = sorted(SIMULATORS)
 
 
 def certify_args(platform: str, out: Path, driver: str | None, kind: str | None, seed: int | None,
@@ -72,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="poscert", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
     cert = sub.add_parser("certify", help="run the certification suite against the embedded simulator")
-    cert.add_argument("--platform", default="pongo", choices=["pongo"])
+    cert.add_argument("--platform", default="pongo", choices=PLATFORMS)
     cert.add_argument("--kind", choices=["kiosk", "pos"], default=None,
                       help="which bundled reference to certify when --driver is not given (default kiosk)")
     cert.add_argument("--driver", default=None, metavar="SPEC", help="package.module:Class of the integration")
@@ -81,13 +83,13 @@ def parser() -> argparse.ArgumentParser:
     cert.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments (-k, -x, ...)")
     cert.set_defaults(run=certify)
     srv = sub.add_parser("serve", help="serve a simulator on localhost")
-    srv.add_argument("--platform", default="pongo", choices=["pongo"])
+    srv.add_argument("--platform", default="pongo", choices=PLATFORMS)
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8080)
     srv.add_argument("--seed", type=int, default=DEFAULT_SEED)
     srv.set_defaults(run=serve)
     api = sub.add_parser("openapi", help="print the OpenAPI document assembled from routes and schemas")
-    api.add_argument("--platform", default="pongo", choices=["pongo"])
+    api.add_argument("--platform", default="pongo", choices=PLATFORMS)
     api.set_defaults(run=openapi)
     return top
 
