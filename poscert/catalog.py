@@ -46,9 +46,6 @@ class Catalog:
     def for_platform(self, platform: str) -> list[Requirement]:
         return [r for r in self if r.applies_to(platform)]
 
-    def platforms(self) -> list[str]:
-        return sorted({r.platform for r in self} - {"all"})
-
 
 def parse_catalog(data: dict) -> Catalog:
     seeds = data["seeds"]

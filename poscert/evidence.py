@@ -33,8 +33,7 @@ def _attach_new_exchanges(request: pytest.FixtureRequest) -> None:
     journal = _journal(request)
     if journal is None:
         return
-    cursor = request.node.stash.get(CURSOR, 0)
-    fresh = [x for x in journal.exchanges(direction=None) if x.seq > cursor]
+    fresh = journal.since(request.node.stash.get(CURSOR, 0))
     for exchange in fresh:
         allure.attach(json.dumps(_evidence(exchange), indent=2, default=str), name=exchange.title(),
                       attachment_type=allure.attachment_type.JSON)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,6 @@ class Journal:
         self._seq = 0
         self.scenario = ""
         self._sink = sink
-        self._listeners: list[Callable[[Exchange], None]] = []
 
     # -- writing ------------------------------------------------------------
     def begin(self, scenario: str) -> None:
@@ -95,8 +94,6 @@ class Journal:
         self._records.append(exchange)
         if self._sink is not None:  # building the dict is most of a record's cost: only when written
             self._write_line({"type": "exchange", **exchange.to_dict()})
-        for listener in self._listeners:
-            listener(exchange)
         return exchange
 
     def event(self, name: str, **detail: Any) -> Event:
@@ -105,9 +102,6 @@ class Journal:
         if self._sink is not None:
             self._write_line({"type": "event", **asdict(ev)})
         return ev
-
-    def subscribe(self, listener: Callable[[Exchange], None]) -> None:
-        self._listeners.append(listener)
 
     def clear(self) -> None:
         self._records.clear()
@@ -118,11 +112,18 @@ class Journal:
             fh.write(json.dumps(record, default=str) + "\n")
 
     # -- reading ------------------------------------------------------------
-    def __iter__(self) -> Iterator[Exchange]:
-        return iter(self.exchanges())
-
     def __len__(self) -> int:
         return len(self.exchanges())
+
+    def since(self, seq: int) -> list[Exchange]:
+        """Exchanges recorded after `seq`, in any direction: read from the end, so the cost is what is new."""
+        fresh = []
+        for record in reversed(self._records):
+            if record.seq <= seq:
+                break
+            if isinstance(record, Exchange):
+                fresh.append(record)
+        return fresh[::-1]
 
     def exchanges(self, operation: str | Iterable[str] | None = None, *, scenario: str | None = None,
                   direction: str | None = "inbound", ok: bool | None = None) -> list[Exchange]:

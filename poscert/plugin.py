@@ -22,7 +22,9 @@ from poscert import DEFAULT_SEED
 from poscert.catalog import Catalog, load_catalog
 from poscert.journal import Journal
 from poscert.redaction import scrub_text
-from poscert.results import NA_PREFIX, ScenarioOutcome, blocking, certify, table, write_certification
+from drivers.contract import CAPABILITIES
+from poscert.results import (NA_PREFIX, RequirementResult, ScenarioOutcome, blocking, certify, table,
+                             write_certification)
 from drivers.registry import load_driver, reference_spec
 
 REQ_TAG = "REQ:"
@@ -41,6 +43,7 @@ class CertificationRun:
     seed: int
     out: Path | None
     outcomes: dict[str, ScenarioOutcome] = field(default_factory=dict)
+    results: list[RequirementResult] = field(default_factory=list)  # set once, when the session ends
     # Where the secrets of the run come from (a simulator's issued tokens): scrubbed from captured output.
     secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
     _driver: tuple[str, type, str] | None = None
@@ -111,6 +114,9 @@ def _resolve_driver(config: pytest.Config, platforms: list[str]) -> tuple[str, t
     declared = getattr(cls, "kind", None)
     if kind and declared and kind != declared:
         raise pytest.UsageError(f"--kind {kind} but {spec} is a {declared} integration")
+    unknown = sorted(set(getattr(cls, "capabilities", ())) - CAPABILITIES)
+    if unknown:  # a misspelt capability would silently turn its requirements "not applicable"
+        raise pytest.UsageError(f"{spec} declares unknown capabilities {unknown}; known: {sorted(CAPABILITIES)}")
     return spec, cls, kind or declared or "kiosk"
 
 
@@ -232,7 +238,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = run_of(session.config)
     if not run.outcomes or session.config.getoption("collectonly"):
         return
-    results = results_of(run)
+    results = run.results = results_of(run)  # final now; the terminal summary prints these
     if run.out is not None:
         write_certification(run.out / "certification.json", results, run.meta())
     # The verdict is the exit code: a failed SHOULD is a warning, a failed or unrun MUST blocks.
@@ -242,10 +248,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     run = run_of(config)
-    if run.outcomes:
+    if run.results:
         terminalreporter.section("poscert certification")
         terminalreporter.write_line(f"driver {run.driver_spec} ({run.kind}), seed {run.seed}")
-        terminalreporter.write_line(table(results_of(run)))
+        terminalreporter.write_line(table(run.results))
 
 
 # -- fixtures every platform's steps share ----------------------------------------------

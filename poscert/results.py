@@ -84,6 +84,3 @@ def table(results: list[RequirementResult]) -> str:
     lines.append("CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}")
     return "\n".join(lines)
 
-
-def load_results(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -50,3 +50,15 @@ def test_known_secret_values_are_masked_wherever_they_travel():
     assert redact_headers({"X-Access-Token": "tok-123456789"}, secrets) == {"x-access-token": MASK}
     assert redact_value({"note": "token tok-123456789 here", "n": [1, "tok-123456789"]}, secrets) == \
         {"note": f"token {MASK} here", "n": [1, MASK]}
+
+
+def test_since_returns_only_what_is_new_across_scenarios_and_events():
+    journal = Journal()
+    journal.begin("one")
+    first = exchange(journal, "a")
+    journal.event("payment")
+    journal.begin("two")
+    second = exchange(journal, "b")
+    assert journal.since(0) == [first, second]
+    assert journal.since(first.seq) == [second]
+    assert journal.since(second.seq) == []

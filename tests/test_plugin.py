@@ -99,3 +99,11 @@ Feature: order
     pytester.syspathinsert()
     result = pytester.runpytest("--driver=fake_driver:Kiosk", "-v")
     result.stdout.fnmatch_lines(["*test_work PASSED*", "*test_judge PASSED*"])
+
+
+def test_a_misspelt_capability_is_refused(suite):
+    pytester = suite("@REQ:PONGO-ID-01")
+    pytester.makepyfile(fake_driver=DRIVER.replace('"product_catalog"', '"voucher"'))
+    result = run(pytester)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "unknown capabilities ['voucher']" in result.stderr.str()

@@ -82,9 +82,6 @@ class Order:
     def total(self) -> int:
         return self.subtotal - self.discount
 
-    def has_reward(self, won_reward_id: str) -> bool:
-        return any(line.reward_id == won_reward_id for line in self.all_lines())
-
     def remove_reward(self, won_reward_id: str) -> None:
         self.lines = [line for line in self.lines if line.reward_id != won_reward_id]
         self.vouchers = [v for v in self.vouchers if v.won_reward_id != won_reward_id]

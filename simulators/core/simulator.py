@@ -13,7 +13,7 @@ import json
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
@@ -42,7 +42,6 @@ class Call:
     body: Any = None
     principal: Any = None  # what the credentials resolved to (platform-defined)
     merchant: str | None = None  # the tenant, for the journal
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def query(self) -> dict[str, str]:
