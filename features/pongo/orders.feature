@@ -68,7 +68,7 @@ Feature: Closed and paid orders are sent to Pongo, once
     Then the reward was confirmed as used in the order
     And Pongo shows the reward as used
 
-  @REQ:PONGO-ORDER-04 @kiosk
+  @REQ:PONGO-ORDER-04
   Scenario: The customer is warned before a reward is dropped by the external payment
     Given the merchant's free product reward lists the SKUs "{ours:1}"
     And the customer has bought that reward and typed the phone number "32470123456"
@@ -78,13 +78,13 @@ Feature: Closed and paid orders are sent to Pongo, once
     Then the customer was told the reward will be removed unless they pay at the kiosk
     And the order handed to the counter holds no reward
 
-  @REQ:PONGO-ORDER-05 @kiosk
+  @REQ:PONGO-ORDER-05
   Scenario: An order handed to the counter is not sent without its confirmation
     Given the customer typed the phone number "32470123456"
     When the customer orders a product and chooses to pay at the counter
     Then no order was sent to Pongo
 
-  @REQ:PONGO-ORDER-05 @kiosk
+  @REQ:PONGO-ORDER-05
   Scenario: An order handed to the counter is sent once the counter confirms it closed
     Given the customer typed the phone number "32470123456"
     When the customer orders a product and chooses to pay at the counter

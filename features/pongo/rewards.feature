@@ -65,7 +65,7 @@ Feature: Purchased rewards are added to the order
     When the customer types the phone number "32470123456"
     Then no free product reward is offered for redemption
 
-  @REQ:PONGO-REWARD-05 @pos
+  @REQ:PONGO-REWARD-05
   Scenario: The merchant can find the POS's SKUs to enter in Pongo rewards
     When the merchant looks up the SKUs in the partner's admin
     Then every product and option of the catalog is listed with its SKU
