@@ -21,17 +21,17 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
-from typing import Awaitable, Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import uvicorn
 
-from simulators.core.messages import SimRequest
-from simulators.core.transports import AsgiApp, mock_transport, respx_router
-from simulators.pongo import PongoSimulator
+from poscert.simulators.core.messages import SimRequest
+from poscert.simulators.core.transports import AsgiApp, mock_transport, respx_router
+from poscert.simulators.pongo.simulator import PongoSimulator
 
 HOST = "sandbox-api.heypongo.com"
 BASE = f"https://{HOST}"
@@ -67,16 +67,37 @@ def connect(sim: PongoSimulator) -> str:
     shop = sim.backend(sim.default_merchant)
     client = sim.oauth_client
     redirect = client.redirect_uris[0]
-    form = {"client_id": client.client_id, "redirect_uri": redirect, "scope": "order.create",
-            "email": shop.login_email, "password": shop.login_password, "decision": "approve"}
-    consent = sim.handle(SimRequest("POST", "/v1/oauth/form", body=urlencode(form).encode(), host=HOST,
-                                    headers={"content-type": "application/x-www-form-urlencoded"}))
+    form = {
+        "client_id": client.client_id,
+        "redirect_uri": redirect,
+        "scope": "order.create",
+        "email": shop.login_email,
+        "password": shop.login_password,
+        "decision": "approve",
+    }
+    consent = sim.handle(
+        SimRequest(
+            "POST",
+            "/v1/oauth/form",
+            body=urlencode(form).encode(),
+            host=HOST,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+    )
     assert consent.status == 302, (consent.status, consent.body, consent.text)
     code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
-    exchange = {"grant_type": "authorization_code", "client_id": client.client_id,
-                "client_secret": client.client_secret, "code": code, "redirect_uri": redirect}
-    token = sim.handle(SimRequest("POST", "/v1/oauth/token", headers={"content-type": JSON},
-                                  body=json.dumps(exchange).encode(), host=HOST))
+    exchange = {
+        "grant_type": "authorization_code",
+        "client_id": client.client_id,
+        "client_secret": client.client_secret,
+        "code": code,
+        "redirect_uri": redirect,
+    }
+    token = sim.handle(
+        SimRequest(
+            "POST", "/v1/oauth/token", headers={"content-type": JSON}, body=json.dumps(exchange).encode(), host=HOST
+        )
+    )
     assert token.status == 200, (token.status, token.body)
     return str(token.body["access_token"])
 
@@ -86,18 +107,33 @@ def order_bodies(sim: PongoSimulator, prefix: str, count: int) -> list[bytes]:
     before timing so every path pays the same client-side cost: none."""
     shop = sim.backend(sim.default_merchant)
     customer = next(iter(shop.customers.values())).public_id
-    template = {"channel": "kiosk", "delivery_mode": "eat_in", "loyalty_store_slug": shop.stores[0].slug,
-                "amount": 2450, "status": "paid", "created_at": "2026-01-15T09:58:00+00:00",
-                "delivery_status": "delivered", "customer": {"public_id": customer},
-                "lines": [{"sku": "PSC-MENU-BURGER", "name": "Menu burger", "quantity": 1, "unit_price": 2450,
-                           "options": [{"sku": "PSC-CHEESE", "name": "Cheddar", "unit_price": 0}]}],
-                "payments": [{"method": "card", "amount": 2450}]}
+    template = {
+        "channel": "kiosk",
+        "delivery_mode": "eat_in",
+        "loyalty_store_slug": shop.stores[0].slug,
+        "amount": 2450,
+        "status": "paid",
+        "created_at": "2026-01-15T09:58:00+00:00",
+        "delivery_status": "delivered",
+        "customer": {"public_id": customer},
+        "lines": [
+            {
+                "sku": "PSC-MENU-BURGER",
+                "name": "Menu burger",
+                "quantity": 1,
+                "unit_price": 2450,
+                "options": [{"sku": "PSC-CHEESE", "name": "Cheddar", "unit_price": 0}],
+            }
+        ],
+        "payments": [{"method": "card", "amount": 2450}],
+    }
     return [json.dumps({"order_id": f"{prefix}-{i}", **template}).encode() for i in range(count)]
 
 
 # -- the timing loops ----------------------------------------------------------------------
-def measure(result: Result, sim: PongoSimulator, send: Send, bodies: list[bytes], warmup: list[bytes],
-            max_seconds: float) -> Result:
+def measure(
+    result: Result, sim: PongoSimulator, send: Send, bodies: list[bytes], warmup: list[bytes], max_seconds: float
+) -> Result:
     for body in warmup:
         result.note(*send(body))
     sim.journal.clear()
@@ -112,8 +148,9 @@ def measure(result: Result, sim: PongoSimulator, send: Send, bodies: list[bytes]
     return read_journal(result, sim)
 
 
-async def measure_async(result: Result, sim: PongoSimulator, send: AsyncSend, bodies: list[bytes],
-                        warmup: list[bytes], max_seconds: float) -> Result:
+async def measure_async(
+    result: Result, sim: PongoSimulator, send: AsyncSend, bodies: list[bytes], warmup: list[bytes], max_seconds: float
+) -> Result:
     """`measure` for an async client: the loop itself must await."""
     for body in warmup:
         result.note(*await send(body))
@@ -134,9 +171,11 @@ def read_journal(result: Result, sim: PongoSimulator) -> Result:
     exchanges = sim.journal.exchanges("create_order", scenario="*")
     if exchanges:
         result.handle_us = sum(x.duration_ms for x in exchanges) / len(exchanges) * 1000
-    result.journal_issues = [f"{x.title()}: {x.error or ''}{'; '.join(map(str, x.violations))}"
-                             for x in sim.journal.exchanges(direction=None, scenario="*")
-                             if x.error or x.violations]
+    result.journal_issues = [
+        f"{x.title()}: {x.error or ''}{'; '.join(map(str, x.violations))}"
+        for x in sim.journal.exchanges(direction=None, scenario="*")
+        if x.error or x.violations
+    ]
     sim.journal.clear()
     return result
 
@@ -207,29 +246,53 @@ def run_all(requests: int, loopback_requests: int, max_seconds: float) -> list[R
     def bodies(key: str, count: int) -> tuple[list[bytes], list[bytes]]:
         return order_bodies(sim, key, count), order_bodies(sim, f"{key}-warmup", WARMUP)
 
-    results = [measure(Result("(a) sim.handle(SimRequest)", 201), sim, direct(sim, token),
-                       *bodies("direct", requests), max_seconds)]
+    results = [
+        measure(
+            Result("(a) sim.handle(SimRequest)", 201), sim, direct(sim, token), *bodies("direct", requests), max_seconds
+        )
+    ]
     once = order_bodies(sim, "direct", 1)  # created above: every resend is the duplicate path
-    results.append(measure(Result("(a') sim.handle, duplicate", 202), sim, direct(sim, token),
-                           once * requests, once, max_seconds))
+    results.append(
+        measure(Result("(a') sim.handle, duplicate", 202), sim, direct(sim, token), once * requests, once, max_seconds)
+    )
     with httpx.Client(transport=mock_transport(sim), base_url=BASE, headers=auth) as client:
-        results.append(measure(Result("(b) httpx MockTransport", 201), sim, through(client),
-                               *bodies("mock", requests), max_seconds))
+        results.append(
+            measure(
+                Result("(b) httpx MockTransport", 201), sim, through(client), *bodies("mock", requests), max_seconds
+            )
+        )
     with respx_router(sim), httpx.Client(base_url=BASE, headers=auth, trust_env=False) as client:
-        results.append(measure(Result("(c) respx, real hostname", 201), sim, through(client),
-                               *bodies("respx", requests), max_seconds))
+        results.append(
+            measure(
+                Result("(c) respx, real hostname", 201), sim, through(client), *bodies("respx", requests), max_seconds
+            )
+        )
 
     async def over_asgi() -> Result:
         transport = httpx.ASGITransport(app=AsgiApp(sim))
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000", headers=auth) as client:
-            return await measure_async(Result("(d) httpx ASGITransport", 201), sim, through_async(client),
-                                       *bodies("asgi", requests), max_seconds)
+            return await measure_async(
+                Result("(d) httpx ASGITransport", 201),
+                sim,
+                through_async(client),
+                *bodies("asgi", requests),
+                max_seconds,
+            )
 
     results.append(asyncio.run(over_asgi()))
-    with LoopbackServer(sim) as server, httpx.Client(base_url=f"http://127.0.0.1:{server.port}", headers=auth,
-                                                     trust_env=False) as client:
-        results.append(measure(Result("(e) uvicorn on 127.0.0.1", 201), sim, through(client),
-                               *bodies("loopback", loopback_requests), max_seconds))
+    with (
+        LoopbackServer(sim) as server,
+        httpx.Client(base_url=f"http://127.0.0.1:{server.port}", headers=auth, trust_env=False) as client,
+    ):
+        results.append(
+            measure(
+                Result("(e) uvicorn on 127.0.0.1", 201),
+                sim,
+                through(client),
+                *bodies("loopback", loopback_requests),
+                max_seconds,
+            )
+        )
     return results
 
 
@@ -252,19 +315,25 @@ def validation_us(sim: PongoSimulator, token: str, count: int) -> tuple[float, f
 
 def report(results: list[Result]) -> bool:
     """Print the table; False when any path saw an unexpected status or a journal issue."""
-    header = (f"{'path':<30} {'status':>6} {'requests':>8} {'req/s':>8} {'µs/req':>8} {'in handle':>9} "
-              f"{'outside':>9} {'bad':>5}")
+    header = (
+        f"{'path':<30} {'status':>6} {'requests':>8} {'req/s':>8} {'µs/req':>8} {'in handle':>9} "
+        f"{'outside':>9} {'bad':>5}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         per_request = r.seconds / r.sent * 1e6
         bad = sum(r.unexpected.values()) + len(r.journal_issues)
-        print(f"{r.path:<30} {r.expected:>6} {r.sent:>8} {r.sent / r.seconds:>8.0f} {per_request:>8.0f} "
-              f"{r.handle_us:>9.0f} {per_request - r.handle_us:>9.0f} {bad:>5}")
-    print("\nµs/req: wall per request, client included. in handle: mean duration the journal records for "
-          "Simulator.handle\n(routing, auth, both schema checks, handler, redaction). outside: the rest - the "
-          "secret scan and journal\nappend, response encoding, and the transport. bad: responses with another "
-          "status, plus simulator\nerrors and schema violations in the journal.")
+        print(
+            f"{r.path:<30} {r.expected:>6} {r.sent:>8} {r.sent / r.seconds:>8.0f} {per_request:>8.0f} "
+            f"{r.handle_us:>9.0f} {per_request - r.handle_us:>9.0f} {bad:>5}"
+        )
+    print(
+        "\nµs/req: wall per request, client included. in handle: mean duration the journal records for "
+        "Simulator.handle\n(routing, auth, both schema checks, handler, redaction). outside: the rest - the "
+        "secret scan and journal\nappend, response encoding, and the transport. bad: responses with another "
+        "status, plus simulator\nerrors and schema violations in the journal."
+    )
     clean = True
     for r in results:
         for status, count in r.unexpected.items():
@@ -289,14 +358,18 @@ def main() -> int:
     ns.add_argument("--max-seconds", type=float, default=15.0, help="time cap per path (default 15)")
     args = ns.parse_args()
     print(versions())
-    print(f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
-          f"{WARMUP} untimed warm-up requests per path\n")
+    print(
+        f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+        f"{WARMUP} untimed warm-up requests per path\n"
+    )
     results = run_all(args.requests, args.loopback_requests, args.max_seconds)
     clean = report(results)
     sim = PongoSimulator()
     request_us, response_us = validation_us(sim, connect(sim), args.requests)
-    print(f"\nschema checks alone, create_order: request {request_us:.0f} µs, response {response_us:.0f} µs "
-          f"(of the {results[0].handle_us:.0f} µs in handle on path a)")
+    print(
+        f"\nschema checks alone, create_order: request {request_us:.0f} µs, response {response_us:.0f} µs "
+        f"(of the {results[0].handle_us:.0f} µs in handle on path a)"
+    )
     return 0 if clean else 1
 
 

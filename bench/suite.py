@@ -42,8 +42,11 @@ class Target:
 TARGETS = (
     Target("pytest kiosk", (*PYTEST, "--kind", "kiosk"), junit_in_out=False),
     Target("pytest pos", (*PYTEST, "--kind", "pos"), junit_in_out=False),
-    Target("certify kiosk (+allure)", ("-m", "poscert.cli", "certify", "--platform", "pongo", "--kind", "kiosk"),
-           junit_in_out=True),
+    Target(
+        "certify kiosk (+allure)",
+        ("-m", "poscert.cli", "certify", "--platform", "pongo", "--kind", "kiosk"),
+        junit_in_out=True,
+    ),
 )
 
 
@@ -98,8 +101,10 @@ def p95(values: list[float]) -> float:
 
 
 def report(results: list[Runs]) -> None:
-    header = (f"{'target':<24} {'ok':>5} {'wall med':>9} {'wall min':>9} {'session':>8} {'start-up':>9} "
-              f"{'scen.':>5} {'skip':>4} {'scen med':>9} {'scen p95':>9}")
+    header = (
+        f"{'target':<24} {'ok':>5} {'wall med':>9} {'wall min':>9} {'session':>8} {'start-up':>9} "
+        f"{'scen.':>5} {'skip':>4} {'scen med':>9} {'scen p95':>9}"
+    )
     print(header)
     print("-" * len(header))
     for result in results:
@@ -108,10 +113,12 @@ def report(results: list[Runs]) -> None:
         cases = [t for r in runs for t in r.cases]
         wall = statistics.median(r.wall for r in runs)
         session = statistics.median(r.session for r in runs)
-        print(f"{result.target.label:<24} {f'{ok}/{len(runs)}':>5} {wall:>8.2f}s {min(r.wall for r in runs):>8.2f}s "
-              f"{session:>7.2f}s {statistics.median(r.wall - r.session for r in runs):>8.2f}s "
-              f"{len(runs[-1].cases):>5} {runs[-1].skipped:>4} "
-              f"{statistics.median(cases) * 1000:>7.1f}ms {p95(cases) * 1000:>7.1f}ms")
+        print(
+            f"{result.target.label:<24} {f'{ok}/{len(runs)}':>5} {wall:>8.2f}s {min(r.wall for r in runs):>8.2f}s "
+            f"{session:>7.2f}s {statistics.median(r.wall - r.session for r in runs):>8.2f}s "
+            f"{len(runs[-1].cases):>5} {runs[-1].skipped:>4} "
+            f"{statistics.median(cases) * 1000:>7.1f}ms {p95(cases) * 1000:>7.1f}ms"
+        )
     print("\nwall: subprocess start to exit; session: JUnit testsuite time; start-up: median of (wall - session);")
     print("scen med/p95: per-scenario JUnit time (setup+call+teardown), pooled over all runs, skipped excluded.")
     print("\nslowest scenario per target (median over runs):")
@@ -135,8 +142,10 @@ def main() -> int:
     ns = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ns.add_argument("--repeat", type=int, default=3, help="runs per target (default 3)")
     args = ns.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average before "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, {args.repeat} run(s) per target\n")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average before "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, {args.repeat} run(s) per target\n"
+    )
     results = [Runs(t) for t in TARGETS]
     failed = False
     for _ in range(args.repeat):  # interleaved, so drift in machine load hits every target alike

@@ -8,8 +8,9 @@ Platform contracts extend this base; nothing here knows a platform's wire format
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Mapping, Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 # Capabilities an integration may declare. A requirement that needs an
 # undeclared capability is reported "not_applicable (declared)", never a pass.

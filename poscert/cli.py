@@ -8,34 +8,51 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from poscert import DEFAULT_SEED
-from simulators.registry import SIMULATORS
+from poscert.base.resources import package_dir
+from poscert.platforms import platforms, simulator_class
 
-ROOT = Path(__file__).resolve().parent.parent
-PLATFORMS = sorted(SIMULATORS)
+CERTIFY_INI = Path(__file__).with_name("certify.ini")
 
 
-def certify_args(platform: str, out: Path, driver: str | None, kind: str | None, seed: int | None,
-                 extra: list[str]) -> list[str]:
-    args = [str(ROOT / "steps" / platform), f"--rootdir={ROOT}", f"--platform={platform}",
-            f"--poscert-out={out}", f"--alluredir={out / 'allure-results'}", "--clean-alluredir",
-            f"--junitxml={out / 'junit.xml'}", "-q", "-p", "no:cacheprovider"]
+def certify_args(
+    platform: str, out: Path, driver: str | None, kind: str | None, seed: int | None, extra: list[str]
+) -> list[str]:
+    steps = package_dir("steps")
+    # Allure names features relative to the rootdir: it must hold both the steps and the features.
+    root = os.path.commonpath([steps, package_dir("features")])
+    args = [
+        str(steps / platform),
+        "-c",
+        str(CERTIFY_INI),
+        f"--rootdir={root}",
+        f"--poscert-platform={platform}",
+        f"--poscert-out={out}",
+        f"--alluredir={out / 'allure-results'}",
+        "--clean-alluredir",
+        f"--junitxml={out / 'junit.xml'}",
+        "-q",
+    ]
     if driver:
-        args.append(f"--driver={driver}")
+        args.append(f"--poscert-driver={driver}")
     if kind:
-        args.append(f"--kind={kind}")
+        args.append(f"--poscert-kind={kind}")
     if seed is not None:
-        args.append(f"--seed={seed}")
+        args.append(f"--poscert-seed={seed}")
     return args + extra
 
 
 def certify(ns: argparse.Namespace) -> int:
     out = Path(ns.out).resolve()
+    # Like `python -m pytest`, look for the partner's package in the current directory first.
+    if str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))
     code = pytest.main(certify_args(ns.platform, out, ns.driver, ns.kind, ns.seed, ns.pytest_args))
     report = out / "certification.json"
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not report.exists():
@@ -49,8 +66,7 @@ def certify(ns: argparse.Namespace) -> int:
 def serve(ns: argparse.Namespace) -> int:
     import uvicorn
 
-    from simulators.core.transports import AsgiApp
-    from simulators.registry import simulator_class
+    from poscert.simulators.core.transports import AsgiApp
 
     sim = simulator_class(ns.platform)(seed=ns.seed)
     print(f"poscert: {ns.platform} simulator on http://{ns.host}:{ns.port} (admin under /_poscert)")
@@ -61,8 +77,7 @@ def serve(ns: argparse.Namespace) -> int:
 def openapi(ns: argparse.Namespace) -> int:
     from openapi_spec_validator import validate
 
-    from simulators.core.openapi import build_openapi
-    from simulators.registry import simulator_class
+    from poscert.simulators.core.openapi import build_openapi
 
     document = build_openapi(simulator_class(ns.platform))
     validate(document)  # a document our own schemas assemble wrongly must never reach a partner
@@ -71,25 +86,30 @@ def openapi(ns: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    names = list(platforms())
     top = argparse.ArgumentParser(prog="poscert", description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
     cert = sub.add_parser("certify", help="run the certification suite against the embedded simulator")
-    cert.add_argument("--platform", default="pongo", choices=PLATFORMS)
-    cert.add_argument("--kind", choices=["kiosk", "pos"], default=None,
-                      help="which bundled reference to certify when --driver is not given (default kiosk)")
+    cert.add_argument("--platform", required=True, choices=names)
+    cert.add_argument(
+        "--kind",
+        choices=["kiosk", "pos"],
+        default=None,
+        help="which bundled reference to certify when --driver is not given (default kiosk)",
+    )
     cert.add_argument("--driver", default=None, metavar="SPEC", help="package.module:Class of the integration")
-    cert.add_argument("--out", default=str(ROOT / "reports"), help="where results go (default: reports/)")
+    cert.add_argument("--out", default="reports", help="where results go (default: ./reports)")
     cert.add_argument("--seed", type=int, default=None)
     cert.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments (-k, -x, ...)")
     cert.set_defaults(run=certify)
     srv = sub.add_parser("serve", help="serve a simulator on localhost")
-    srv.add_argument("--platform", default="pongo", choices=PLATFORMS)
+    srv.add_argument("--platform", required=True, choices=names)
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8080)
     srv.add_argument("--seed", type=int, default=DEFAULT_SEED)
     srv.set_defaults(run=serve)
     api = sub.add_parser("openapi", help="print the OpenAPI document assembled from routes and schemas")
-    api.add_argument("--platform", default="pongo", choices=PLATFORMS)
+    api.add_argument("--platform", required=True, choices=names)
     api.set_defaults(run=openapi)
     return top
 

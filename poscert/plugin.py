@@ -9,23 +9,32 @@ plain `pytest` runs go through the same hooks, so they can never disagree.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import platform as pyplatform
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
 from poscert import DEFAULT_SEED
-from poscert.catalog import Catalog, load_catalog
-from poscert.journal import Journal
-from poscert.redaction import scrub_text
-from drivers.contract import CAPABILITIES
-from poscert.results import (NA_PREFIX, RequirementResult, ScenarioOutcome, blocking, certify, table,
-                             write_certification)
-from drivers.registry import load_driver, reference_spec
+from poscert.base.catalog import Catalog, load_catalog
+from poscert.base.journal import Journal
+from poscert.base.redaction import scrub_text
+from poscert.base.resources import package_dir
+from poscert.drivers.contract import CAPABILITIES
+from poscert.platforms import load_object, platform, platforms
+from poscert.results import (
+    NA_PREFIX,
+    RequirementResult,
+    ScenarioOutcome,
+    blocking,
+    certify,
+    table,
+    write_certification,
+)
 
 REQ_TAG = "REQ:"
 NEEDS_TAG = "needs:"  # the scenario applies only when the integration declares this capability
@@ -39,7 +48,7 @@ RUN_KEY = pytest.StashKey["CertificationRun"]()
 class CertificationRun:
     catalog: Catalog
     config: pytest.Config
-    platforms: list[str]
+    platform: str | None  # given with --poscert-platform, else inferred from the collected scenarios
     seed: int
     out: Path | None
     outcomes: dict[str, ScenarioOutcome] = field(default_factory=dict)
@@ -47,12 +56,28 @@ class CertificationRun:
     # Where the secrets of the run come from (a simulator's issued tokens): scrubbed from captured output.
     secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
     _driver: tuple[str, type, str] | None = None
+    _journal: Journal | None = None
+
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:  # made on first use: runs without scenarios write no journal file
+            sink = None
+            if self.out is not None:
+                self.out.mkdir(parents=True, exist_ok=True)
+                sink = self.out / "journal.jsonl"
+                sink.write_text("", encoding="utf-8")
+            self._journal = Journal(sink)
+        return self._journal
 
     def _resolved(self) -> tuple[str, type, str]:
         # Loaded on first use, so runs without scenarios (the project's own tests) never import a driver.
         if self._driver is None:
-            self._driver = _resolve_driver(self.config, self.platforms)
+            self._driver = _resolve_driver(self.config, self.platform)
         return self._driver
+
+    @property
+    def platforms(self) -> list[str]:
+        return [self.platform] if self.platform else []
 
     @property
     def driver_spec(self) -> str:
@@ -71,7 +96,7 @@ class CertificationRun:
 
     def meta(self) -> dict:
         return {
-            "platforms": self.platforms,
+            "platform": self.platform,
             "kind": self.kind,
             "driver": self.driver_spec,
             "capabilities": sorted(getattr(self.driver_class, "capabilities", ())),
@@ -93,27 +118,47 @@ def versions() -> dict[str, str]:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("poscert", "loyalty integration certification")
-    group.addoption("--driver", default=None, metavar="SPEC",
-                    help="integration under test, package.module:Class (default: the bundled reference)")
-    group.addoption("--kind", default=None, choices=KIND_TAGS, help="kiosk or pos (default: the driver's own)")
-    group.addoption("--platform", action="append", default=[], metavar="NAME",
-                    help="platform(s) certified; every MUST requirement of each needs a scenario")
-    group.addoption("--seed", type=int, default=DEFAULT_SEED, help="seed of the simulator datasets (Faker)")
+    group.addoption(
+        "--poscert-platform",
+        default=None,
+        choices=sorted(platforms()),
+        metavar="NAME",
+        help=f"the platform certified; every MUST requirement of it needs a scenario ({', '.join(platforms())})",
+    )
+    group.addoption(
+        "--poscert-driver",
+        default=None,
+        metavar="SPEC",
+        help="integration under test, package.module:Class (default: the platform's bundled reference)",
+    )
+    group.addoption("--poscert-kind", default=None, choices=KIND_TAGS, help="kiosk or pos (default: the driver's own)")
+    group.addoption("--poscert-seed", type=int, default=DEFAULT_SEED, help="seed of the simulator datasets (Faker)")
     group.addoption("--poscert-out", default=None, metavar="DIR", help="write DIR/certification.json")
+    group.addoption(
+        "--poscert-requirements-url",
+        default=None,
+        metavar="URL",
+        help="where reviewers read the requirement catalog (Allure links append #<ID>)",
+    )
 
 
-def _resolve_driver(config: pytest.Config, platforms: list[str]) -> tuple[str, type, str]:
-    spec = config.getoption("--driver")
-    kind = config.getoption("--kind")
+def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[str, type, str]:
+    spec = config.getoption("--poscert-driver")
+    kind = config.getoption("--poscert-kind")
     if spec is None:
-        spec = reference_spec(platforms[0] if platforms else "pongo", kind or "kiosk")
+        if platform_name is None:
+            raise pytest.UsageError("no platform: give --poscert-platform (or --poscert-driver)")
+        references = platform(platform_name).references
+        spec = references.get(kind or "kiosk") or next(iter(references.values()))
     try:
-        cls = load_driver(spec)
+        cls = load_object(spec)
     except (ImportError, AttributeError, ValueError) as exc:
-        raise pytest.UsageError(f"--driver {spec}: {exc}") from None
+        raise pytest.UsageError(f"--poscert-driver {spec}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(cls, type):
+        raise pytest.UsageError(f"--poscert-driver {spec} does not name a class")
     declared = getattr(cls, "kind", None)
     if kind and declared and kind != declared:
-        raise pytest.UsageError(f"--kind {kind} but {spec} is a {declared} integration")
+        raise pytest.UsageError(f"--poscert-kind {kind} but {spec} is a {declared} integration")
     unknown = sorted(set(getattr(cls, "capabilities", ())) - CAPABILITIES)
     if unknown:  # a misspelt capability would silently turn its requirements "not applicable"
         raise pytest.UsageError(f"{spec} declares unknown capabilities {unknown}; known: {sorted(CAPABILITIES)}")
@@ -122,18 +167,44 @@ def _resolve_driver(config: pytest.Config, platforms: list[str]) -> tuple[str, t
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    for tag in ("pongo", "punchh", "spoonity") + KIND_TAGS:
+    for tag in (*platforms(), *KIND_TAGS):
         config.addinivalue_line("markers", f"{tag}: scenario of that platform or kind")
+    config.addinivalue_line("markers", "requirement(id): the catalog requirement a scenario certifies")
     config.addinivalue_line("markers", "needs(capability): applies only when the integration declares it")
     config.addinivalue_line("markers", "without(capability): applies only when the integration lacks it")
     config.addinivalue_line("markers", "runs_last: runs after every other scenario of the session")
     out = config.getoption("--poscert-out")
-    config.stash[RUN_KEY] = CertificationRun(load_catalog(), config, list(config.getoption("--platform")),
-                                             config.getoption("--seed"), Path(out) if out else None)
+    run = CertificationRun(
+        load_catalog(),
+        config,
+        config.getoption("--poscert-platform"),
+        config.getoption("--poscert-seed"),
+        Path(out) if out else None,
+    )
+    config.stash[RUN_KEY] = run
+    if config.getoption("allure_report_dir", None):  # the Allure sub-plugin only when Allure results are asked for
+        from poscert.evidence import AllureEvidence
+
+        config.pluginmanager.register(AllureEvidence(run), "poscert-evidence")
 
 
 def run_of(config: pytest.Config) -> CertificationRun:
     return config.stash[RUN_KEY]
+
+
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """A packaged scenario module is imported by its installed name (`poscert.steps.<platform>...`).
+
+    pytest would name it after the folders above it (`steps.pongo...` in a checkout), importing the
+    steps a second time under another name; one name keeps one set of step definitions.
+    """
+    steps_dir = package_dir("steps")
+    if not module_path.resolve().is_relative_to(steps_dir):
+        return None
+    relative = module_path.resolve().relative_to(steps_dir).with_suffix("")
+    module = pytest.Module.from_parent(parent, path=module_path)
+    module.obj = importlib.import_module(".".join(("poscert.steps", *relative.parts)))
+    return module
 
 
 # -- tags -------------------------------------------------------------------------
@@ -141,7 +212,7 @@ def run_of(config: pytest.Config) -> CertificationRun:
 def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
     """`@REQ:<ID>` and capability tags become markers; an unknown ID stops collection."""
     if tag.startswith(REQ_TAG):
-        req_id = tag[len(REQ_TAG):]
+        req_id = tag[len(REQ_TAG) :]
         if req_id not in load_catalog():
             raise pytest.UsageError(f"scenario tag @{tag} names no requirement of the catalog")
         pytest.mark.requirement(req_id)(function)
@@ -151,7 +222,7 @@ def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
         return True
     for prefix, mark in ((NEEDS_TAG, pytest.mark.needs), (WITHOUT_TAG, pytest.mark.without)):
         if tag.startswith(prefix):
-            mark(tag[len(prefix):])(function)
+            mark(tag[len(prefix) :])(function)
             return True
     return None
 
@@ -184,14 +255,22 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     run = run_of(config)
     scenarios = [i for i in items if requirements_of(i)]
     covered = {r for i in scenarios for r in requirements_of(i)}
-    # Platforms named with --platform are checked for coverage now; inferred ones are judged
-    # in the verdict, where a MUST without a scenario is "not_run" and blocks just the same.
-    for platform in run.platforms:
-        missing = [r.id for r in run.catalog.for_platform(platform) if r.level == "MUST" and r.id not in covered]
+    found = sorted({run.catalog[r].platform for r in covered} - {"all"})
+    given = [run.platform] if run.platform else []
+    if len(set(found) | set(given)) > 1:  # one integration, one platform: a driver serves one contract
+        raise pytest.UsageError(
+            f"this run collects scenarios of {' and '.join(sorted(set(found) | set(given)))}; "
+            "certify one platform per run (select it with --poscert-platform)"
+        )
+    if run.platform is None and found:
+        run.platform = found[0]
+    if scenarios and run.platform is None:
+        raise pytest.UsageError("the collected scenarios name no platform: give --poscert-platform")
+    # A MUST without a scenario is "not_run" in the verdict; with --poscert-platform it stops collection now.
+    if config.getoption("--poscert-platform"):
+        missing = [r.id for r in run.catalog.for_platform(run.platform) if r.level == "MUST" and r.id not in covered]
         if missing:
-            raise pytest.UsageError(f"MUST requirements of {platform} with no scenario: {', '.join(missing)}")
-    if not run.platforms:
-        run.platforms = sorted({run.catalog[r].platform for r in covered} - {"all"})
+            raise pytest.UsageError(f"MUST requirements of {run.platform} with no scenario: {', '.join(missing)}")
     for item in scenarios:
         reason = not_applicable_reason(item, run)
         if reason:
@@ -213,11 +292,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if not reqs:
         return
     previous = run.outcomes.get(item.nodeid)
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed") or (
-            report.when == "teardown" and report.failed):
-        if previous is None or previous.outcome != "failed":
-            reason = _reason(report)
-            run.outcomes[item.nodeid] = ScenarioOutcome(item.nodeid, item.name, reqs, report.outcome, reason)
+    decisive = (
+        report.when == "call"
+        or (report.when == "setup" and report.outcome != "passed")
+        or (report.when == "teardown" and report.failed)
+    )
+    if decisive and (previous is None or previous.outcome != "failed"):
+        reason = _reason(report)
+        run.outcomes[item.nodeid] = ScenarioOutcome(item.nodeid, item.name, reqs, report.outcome, reason)
 
 
 def _reason(report: pytest.TestReport) -> str:
@@ -230,7 +312,7 @@ def _reason(report: pytest.TestReport) -> str:
 
 
 def results_of(run: CertificationRun):
-    requirements = [r for r in run.catalog if any(r.applies_to(p) for p in run.platforms)]
+    requirements = [r for r in run.catalog if run.platform and r.applies_to(run.platform)]
     return certify(requirements, list(run.outcomes.values()))
 
 
@@ -263,12 +345,7 @@ def certification_run(pytestconfig: pytest.Config) -> CertificationRun:
 @pytest.fixture(scope="session")
 def journal(certification_run: CertificationRun) -> Journal:
     """One journal for the session; each scenario reads its own records. Written as JSON Lines with --poscert-out."""
-    sink = None
-    if certification_run.out is not None:
-        certification_run.out.mkdir(parents=True, exist_ok=True)
-        sink = certification_run.out / "journal.jsonl"
-        sink.write_text("", encoding="utf-8")
-    return Journal(sink)
+    return certification_run.journal
 
 
 @pytest.fixture

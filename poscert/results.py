@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from poscert.catalog import Requirement
+from poscert.base.catalog import Requirement
 
 PASS, FAIL, WARNING, NOT_APPLICABLE, NOT_RUN = "pass", "fail", "warning", "not_applicable", "not_run"
 NA_PREFIX = "not applicable"  # skip reasons that mean the requirement does not apply
@@ -52,9 +52,14 @@ def judge(requirement: Requirement, outcomes: list[ScenarioOutcome]) -> Requirem
         result, reason = NOT_APPLICABLE, mine[0].reason
     else:
         result, reason = NOT_RUN, "no scenario ran" if mine else "no scenario"
-    return RequirementResult(requirement.id, requirement.level, requirement.title, result, reason,
-                             [{"nodeid": o.nodeid, "name": o.name, "outcome": o.outcome, "reason": o.reason}
-                              for o in mine])
+    return RequirementResult(
+        requirement.id,
+        requirement.level,
+        requirement.title,
+        result,
+        reason,
+        [{"nodeid": o.nodeid, "name": o.name, "outcome": o.outcome, "reason": o.reason} for o in mine],
+    )
 
 
 def certify(requirements: list[Requirement], outcomes: list[ScenarioOutcome]) -> list[RequirementResult]:
@@ -83,4 +88,3 @@ def table(results: list[RequirementResult]) -> str:
     bad = blocking(results)
     lines.append("CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}")
     return "\n".join(lines)
-

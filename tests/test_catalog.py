@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from poscert.catalog import load_catalog, parse_catalog
+from poscert.base.catalog import load_catalog, parse_catalog
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "requirements.md"
 ROW = re.compile(r"^\| ((?:PONGO|PUNCHH|SPOON|ALL)-[A-Z]+-\d+) \| (MUST|SHOULD|MAY) \| (all|kiosk|pos) \|", re.M)
@@ -42,8 +42,12 @@ def test_pongo_selection_includes_the_every_platform_requirements():
 
 
 def test_a_bad_level_is_refused():
-    data = {"version": 1, "seeds": {"s": "x.txt"},
-            "requirements": [{"id": "X-1", "platform": "pongo", "level": "OPTIONAL", "kinds": ["pos"],
-                              "source": ["s"], "title": "t"}]}
+    data = {
+        "version": 1,
+        "seeds": {"s": "x.txt"},
+        "requirements": [
+            {"id": "X-1", "platform": "pongo", "level": "OPTIONAL", "kinds": ["pos"], "source": ["s"], "title": "t"}
+        ],
+    }
     with pytest.raises(ValueError):
         parse_catalog(data)

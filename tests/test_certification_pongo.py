@@ -3,41 +3,52 @@
 The Pongo suite certifies the reference kiosk and POS (every requirement passes or does
 not apply), and every broken integration (drivers/pongo/broken.py) fails on the one
 requirement it breaks and nowhere else. Each certification is a real `poscert certify`
-run in its own process, two at a time.
+run, in-process (a subprocess each would cost a second of start-up), once per target and worker.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from drivers.pongo.broken import BROKEN, by_requirement
-from poscert.catalog import load_catalog
+from poscert.base.catalog import load_catalog
+from poscert.cli import main
+from poscert.drivers.pongo.broken import BROKEN, by_requirement
 
 OK = {"pass", "not_applicable"}
 REFERENCES = {"kiosk": ["--kind", "kiosk"], "pos": ["--kind", "pos"]}
-TARGETS = {**REFERENCES, **{cls.__name__: ["--driver", f"drivers.pongo.broken:{cls.__name__}"] for cls in BROKEN}}
+TARGETS = {
+    **REFERENCES,
+    **{cls.__name__: ["--driver", f"poscert.drivers.pongo.broken:{cls.__name__}"] for cls in BROKEN},
+}
 
 
 def certify(out: Path, args: list[str]) -> dict:
-    run = subprocess.run([sys.executable, "-m", "poscert.cli", "certify", "--platform", "pongo", "--out", str(out),
-                          *args], capture_output=True, text=True, timeout=300)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        code = main(["certify", "--platform", "pongo", "--out", str(out), *args, "--", "--capture=sys"])
     report = out / "certification.json"
-    assert report.exists(), f"no certification.json (exit {run.returncode}):\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
-    return {"exit": run.returncode, "stdout": run.stdout, "out": str(out), **json.loads(report.read_text())}
+    assert report.exists(), f"no certification.json (exit {code}):\n{printed.getvalue()[-3000:]}"
+    return {"exit": code, "stdout": printed.getvalue(), "out": str(out), **json.loads(report.read_text())}
 
 
-@pytest.fixture(scope="module")
-def certifications(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+@pytest.fixture(scope="session")
+def certifications(tmp_path_factory: pytest.TempPathFactory):
+    """Certify a target on first use; every later test of this worker reads the same run."""
+    done: dict[str, dict] = {}
     root = tmp_path_factory.mktemp("certify")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(certify, root / name, args) for name, args in TARGETS.items()}
-        return {name: future.result() for name, future in futures.items()}
+
+    class Runs:
+        def __getitem__(self, name: str) -> dict:
+            if name not in done:
+                done[name] = certify(root / name, TARGETS[name])
+            return done[name]
+
+    return Runs()
 
 
 def results(doc: dict) -> dict[str, str]:
@@ -77,7 +88,7 @@ def test_every_pongo_requirement_has_a_broken_integration():
 @pytest.mark.parametrize("target", ["kiosk", "pos", "LogsTheToken", "TokenHeaderWhenRedeeming"])
 def test_no_credential_reaches_the_evidence_even_when_the_integration_logs_it(certifications, target):
     from poscert import DEFAULT_SEED
-    from simulators.pongo import PongoSimulator
+    from poscert.simulators.pongo.simulator import PongoSimulator
 
     client_secret = PongoSimulator(seed=DEFAULT_SEED).oauth_client.client_secret
     files = [p for p in Path(certifications[target]["out"]).rglob("*") if p.is_file()]

@@ -28,8 +28,11 @@ def test_openapi_prints_the_document_assembled_from_routes_and_schemas(capsys):
 
 def test_serve_answers_on_localhost_with_pongo_errors_and_an_admin_api():
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "poscert.cli", "serve", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "poscert.cli", "serve", "--platform", "pongo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 20
@@ -53,6 +56,6 @@ def test_serve_answers_on_localhost_with_pongo_errors_and_an_admin_api():
 
 
 def test_certify_refuses_a_driver_it_cannot_load(tmp_path, capsys):
-    code = main(["certify", "--driver", "drivers.nowhere:Nothing", "--out", str(tmp_path)])
+    code = main(["certify", "--platform", "pongo", "--driver", "nowhere:Nothing", "--out", str(tmp_path)])
     assert code != 0
     assert not (tmp_path / "certification.json").exists()

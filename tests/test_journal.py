@@ -2,15 +2,28 @@
 
 import json
 
-from poscert.journal import Exchange, Journal, Violation
-from poscert.redaction import MASK, redact_headers, redact_value, scrub_text
+from poscert.base.journal import Exchange, Journal, Violation
+from poscert.base.redaction import MASK, redact_headers, redact_value, scrub_text
 
 
 def exchange(journal, operation, status=200, body=None, scenario=None):
-    return journal.record(Exchange(
-        seq=journal.next_seq(), scenario=scenario if scenario is not None else journal.scenario, platform="pongo",
-        operation=operation, method="POST", path="/v1/x", query={}, request_headers={}, request_body=body,
-        status=status, response_headers={}, response_body=None, duration_ms=0.1))
+    return journal.record(
+        Exchange(
+            seq=journal.next_seq(),
+            scenario=scenario if scenario is not None else journal.scenario,
+            platform="pongo",
+            operation=operation,
+            method="POST",
+            path="/v1/x",
+            query={},
+            request_headers={},
+            request_body=body,
+            status=status,
+            response_headers={},
+            response_body=None,
+            duration_ms=0.1,
+        )
+    )
 
 
 def test_queries_are_per_scenario_and_ordered_with_events(tmp_path):
@@ -48,8 +61,10 @@ def test_secrets_are_masked_in_headers_bodies_and_text():
 def test_known_secret_values_are_masked_wherever_they_travel():
     secrets = frozenset({"tok-123456789"})
     assert redact_headers({"X-Access-Token": "tok-123456789"}, secrets) == {"x-access-token": MASK}
-    assert redact_value({"note": "token tok-123456789 here", "n": [1, "tok-123456789"]}, secrets) == \
-        {"note": f"token {MASK} here", "n": [1, MASK]}
+    assert redact_value({"note": "token tok-123456789 here", "n": [1, "tok-123456789"]}, secrets) == {
+        "note": f"token {MASK} here",
+        "n": [1, MASK],
+    }
 
 
 def test_since_returns_only_what_is_new_across_scenarios_and_events():

@@ -1,8 +1,18 @@
 """Scenario outcomes become requirement results; the verdict blocks only on MUST."""
 
-from poscert.catalog import load_catalog
-from poscert.results import (FAIL, NOT_APPLICABLE, NOT_RUN, PASS, WARNING, ScenarioOutcome, blocking, certify,
-                             judge, table)
+from poscert.base.catalog import load_catalog
+from poscert.results import (
+    FAIL,
+    NOT_APPLICABLE,
+    NOT_RUN,
+    PASS,
+    WARNING,
+    ScenarioOutcome,
+    blocking,
+    certify,
+    judge,
+    table,
+)
 
 CAT = load_catalog()
 
@@ -13,7 +23,9 @@ def outcome(req, result, reason=""):
 
 def test_all_passed_is_a_pass_and_one_failure_fails_a_must():
     assert judge(CAT["PONGO-ORDER-01"], [outcome("PONGO-ORDER-01", "passed")]).result == PASS
-    failed = judge(CAT["PONGO-ORDER-01"], [outcome("PONGO-ORDER-01", "passed"), outcome("PONGO-ORDER-01", "failed", "boom")])
+    failed = judge(
+        CAT["PONGO-ORDER-01"], [outcome("PONGO-ORDER-01", "passed"), outcome("PONGO-ORDER-01", "failed", "boom")]
+    )
     assert failed.result == FAIL and failed.reason == "boom"
 
 

@@ -9,12 +9,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from poscert.validation import BASE_URI, SCHEMAS_DIR, schema_refs
+from poscert.base.validation import BASE_URI, SCHEMAS_DIR, schema_refs
 
 SHARED = ("common", "errors")
 DOCUMENTS = sorted(SCHEMAS_DIR.glob("*/*.json"))
-
-
 
 
 def _load(path):
@@ -28,7 +26,8 @@ def test_schema_document_is_valid(path):
     assert document["$id"] == f"{BASE_URI}/{path.parent.name}/{path.name}"
     assert document.get("x-unknown-fields", "ignore") in ("ignore", "reject")
     registry = Registry().with_resources(
-        (d["$id"], Resource.from_contents(d)) for d in map(_load, path.parent.glob("*.json")))
+        (d["$id"], Resource.from_contents(d)) for d in map(_load, path.parent.glob("*.json"))
+    )
     resolver = registry.resolver(base_uri=document["$id"])
     for ref in schema_refs(document):
         resolver.lookup(ref)

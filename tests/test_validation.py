@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from poscert.validation import BASE_URI, SchemaSet
+from poscert.base.validation import BASE_URI, SchemaSet
 
 
 def write(root, name, doc):
@@ -16,10 +16,21 @@ def write(root, name, doc):
 def schemas(tmp_path):
     write(tmp_path, "common", {"$defs": {"cents": {"type": "integer", "minimum": 0}}})
     write(tmp_path, "errors", {"$defs": {"error": {"type": "object", "required": ["message"]}}})
-    write(tmp_path, "pay", {"$defs": {
-        "request": {"type": "object", "required": ["amount"], "additionalProperties": False,
-                    "properties": {"amount": {"$ref": "common.json#/$defs/cents"}}},
-        "response_201": {"type": "object", "required": ["id"]}}})
+    write(
+        tmp_path,
+        "pay",
+        {
+            "$defs": {
+                "request": {
+                    "type": "object",
+                    "required": ["amount"],
+                    "additionalProperties": False,
+                    "properties": {"amount": {"$ref": "common.json#/$defs/cents"}},
+                },
+                "response_201": {"type": "object", "required": ["id"]},
+            }
+        },
+    )
     return SchemaSet("demo", root=tmp_path)
 
 

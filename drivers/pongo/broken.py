@@ -6,14 +6,15 @@ which proves the harness catches what it should (see tests/test_certification_po
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
-from drivers.contract import VOUCHERS, LoyaltyScreen, OptIn, OrderView, PaymentOutcome, Product
-from drivers.pongo.order import Order, Voucher
-from drivers.pongo.client import NotConnected
-from drivers.pongo.integration import Session
-from drivers.pongo.reference import PongoKiosk, PongoPOS
+from poscert.drivers.contract import VOUCHERS, LoyaltyScreen, OptIn, OrderView, PaymentOutcome, Product
+from poscert.drivers.pongo.client import NotConnected
+from poscert.drivers.pongo.integration import Session
+from poscert.drivers.pongo.order import Order, Voucher
+from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
 
 BROKEN: list[type] = []
 
@@ -60,7 +61,7 @@ class OneSlugPerMerchant(PongoKiosk):
     def map_location(self, location: str, store_slug: str) -> None:
         super().map_location(location, store_slug)
         link = self._links[location]
-        first = next(l for l in self._links.values() if l.merchant == link.merchant)
+        first = next(line for line in self._links.values() if line.merchant == link.merchant)
         self._links[location] = replace(link, slug=first.slug)
 
 
@@ -154,8 +155,11 @@ class KeepsEverySku(PongoKiosk):
         offer = super().add_reward(won_reward_id)
         won = self._current().won.get(won_reward_id) or {}
         ours = {p.sku for p in offer.products}
-        foreign = [Product(sku.strip(), sku.strip(), 0) for sku in (won.get("external_id") or "").split(",")
-                   if sku.strip() and sku.strip() not in ours]
+        foreign = [
+            Product(sku.strip(), sku.strip(), 0)
+            for sku in (won.get("external_id") or "").split(",")
+            if sku.strip() and sku.strip() not in ours
+        ]
         return replace(offer, products=offer.products + tuple(foreign)) if foreign else offer
 
 
@@ -166,8 +170,10 @@ class FreeOptions(PongoKiosk):
     def choose_reward_product(self, won_reward_id: str, sku: str, options: tuple[str, ...] = ()) -> OrderView:
         super().choose_reward_product(won_reward_id, sku, options)
         order = self._open_order()
-        order.lines = [replace(l, options=tuple(replace(o, price=0) for o in l.options)) if l.reward_id else l
-                       for l in order.lines]
+        order.lines = [
+            replace(line, options=tuple(replace(o, price=0) for o in line.options)) if line.reward_id else line
+            for line in order.lines
+        ]
         return order.view()
 
 
@@ -229,8 +235,13 @@ class SendsUnpaidOrders(PongoKiosk):
     def _report_unpaid(self) -> None:
         session = self._current()
         link = self._link()
-        body = session.order.payload(store_slug=link.slug, channel=self.channel, delivery_mode=self.delivery_mode,
-                                     delivery_status="pending", customer=None)
+        body = session.order.payload(
+            store_slug=link.slug,
+            channel=self.channel,
+            delivery_mode=self.delivery_mode,
+            delivery_status="pending",
+            customer=None,
+        )
         self.pongo.call(link.merchant, "POST", "/v1/orders", json={**body, "status": "cancelled"})
 
 
@@ -239,7 +250,7 @@ class RewardNotConfirmed(PongoKiosk):
     """Sends the reward's product as an ordinary line: Pongo never learns the reward was used."""
 
     def _close(self, session: Session) -> None:
-        session.order.lines = [replace(l, reward_id=None) for l in session.order.lines]
+        session.order.lines = [replace(line, reward_id=None) for line in session.order.lines]
         session.order.vouchers = [_Unconfirmed(**vars(v)) for v in session.order.vouchers]
         super()._close(session)
 

@@ -7,7 +7,7 @@ the kiosk has no croissant, so a croissant reward is not usable there, while the
 
 from __future__ import annotations
 
-from drivers.contract import Option, Product
+from poscert.drivers.contract import Option, Product
 
 CHEESE = Option("PSC-OPT-CHEESE", "Extra cheese", 80)
 BACON = Option("PSC-OPT-BACON", "Bacon", 120)

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from drivers.contract import Connection
+from poscert.drivers.contract import Connection
+
 
 @cache
 def tls_context() -> ssl.SSLContext:
@@ -86,14 +87,22 @@ class PongoClient:
         self._tokens: dict[str, Tokens] = {}
 
     def authorize_url(self, state: str, scopes: tuple[str, ...]) -> str:
-        query = urlencode({"client_id": self.connection.client_id, "redirect_uri": self.connection.redirect_uri,
-                           "state": state, "scope": ",".join(scopes), "response_type": "code"})
+        query = urlencode(
+            {
+                "client_id": self.connection.client_id,
+                "redirect_uri": self.connection.redirect_uri,
+                "state": state,
+                "scope": ",".join(scopes),
+                "response_type": "code",
+            }
+        )
         return f"{self.connection.base_url.rstrip('/')}/v1/oauth/form?{query}"
 
     def connect(self, code: str) -> dict[str, Any]:
         """Exchange an authorization code, learn whose it is, keep the tokens; returns the merchant."""
-        tokens = self._token_grant({"grant_type": "authorization_code", "code": code,
-                                    "redirect_uri": self.connection.redirect_uri})
+        tokens = self._token_grant(
+            {"grant_type": "authorization_code", "code": code, "redirect_uri": self.connection.redirect_uri}
+        )
         if tokens is None:
             raise ConnectRefused("Pongo refused the authorization code")
         response = self._send("GET", "/v1/oauth/me", tokens.access)
@@ -103,8 +112,9 @@ class PongoClient:
         self._tokens[merchant["public_id"]] = tokens
         return merchant
 
-    def call(self, merchant: str, method: str, path: str, *, json: Any = None,
-             params: dict[str, str] | None = None) -> httpx.Response:
+    def call(
+        self, merchant: str, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None
+    ) -> httpx.Response:
         """Call Pongo with this merchant's token; 4xx answers are returned for the caller to read."""
         if merchant not in self._tokens:
             raise NotConnected(merchant)

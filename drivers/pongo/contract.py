@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from drivers.contract import (Connection, Integration, LoyaltyScreen, OptIn, OrderView, PaymentOutcome,
-                              RewardOffer)
+from poscert.drivers.contract import (
+    Connection,
+    Integration,
+    LoyaltyScreen,
+    OptIn,
+    OrderView,
+    PaymentOutcome,
+    RewardOffer,
+)
 
 
 @runtime_checkable
@@ -52,8 +59,15 @@ class PongoIntegration(Integration, Protocol):
         """The text the scanner read from the digital pass."""
         ...
 
-    def enlist(self, phone: str, optin: OptIn, *, first_name: str | None = None,
-               last_name: str | None = None, email: str | None = None) -> LoyaltyScreen:
+    def enlist(
+        self,
+        phone: str,
+        optin: OptIn,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+    ) -> LoyaltyScreen:
         """Enlist a new customer with the opt-in answers given (None: not answered)."""
         ...
 

@@ -8,19 +8,41 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from drivers.contract import (CUSTOMER_NOT_FOUND, LOYALTY_UNAVAILABLE, NOT_ENOUGH_POINTS, ORDER_PENDING_SYNC,
-                              PRODUCT_CATALOG, REWARD_NOT_USABLE, VOUCHERS, Connection, LoyaltyScreen, OptIn,
-                              OrderView, PaymentOutcome, Product, RewardOffer, ShownReward)
-from drivers.pongo.client import (ConnectRefused, NotConnected, PongoClient, PongoError, PongoUnavailable, data,
-                                  expect)
-from drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line, receipt_text
-from drivers.pongo.phone import DEFAULT_CALLING_CODE, calling_code, normalize_phone
+from poscert.drivers.contract import (
+    CUSTOMER_NOT_FOUND,
+    LOYALTY_UNAVAILABLE,
+    NOT_ENOUGH_POINTS,
+    ORDER_PENDING_SYNC,
+    PRODUCT_CATALOG,
+    REWARD_NOT_USABLE,
+    VOUCHERS,
+    Connection,
+    LoyaltyScreen,
+    OptIn,
+    OrderView,
+    PaymentOutcome,
+    Product,
+    RewardOffer,
+    ShownReward,
+)
+from poscert.drivers.pongo.client import (
+    ConnectRefused,
+    NotConnected,
+    PongoClient,
+    PongoError,
+    PongoUnavailable,
+    data,
+    expect,
+)
+from poscert.drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line, receipt_text
+from poscert.drivers.pongo.phone import DEFAULT_CALLING_CODE, calling_code, normalize_phone
 
 log = logging.getLogger("poscert.integration.pongo")
 
@@ -148,8 +170,7 @@ class PongoReference:
         try:
             number = self._normalize(phone)
         except ValueError:
-            return self._show(LoyaltyScreen(messages=["This phone number is not valid."],
-                                             notices={CUSTOMER_NOT_FOUND}))
+            return self._show(LoyaltyScreen(messages=["This phone number is not valid."], notices={CUSTOMER_NOT_FOUND}))
         return self._loyalty(lambda: self._identify(f"/v1/customers/phone/{number}"))
 
     def identify_by_pass(self, scanned: str) -> LoyaltyScreen:
@@ -160,15 +181,25 @@ class PongoReference:
             return self._show(LoyaltyScreen(messages=["This pass could not be read."], notices={CUSTOMER_NOT_FOUND}))
         return self._loyalty(lambda: self._identify_pass(found.group()))
 
-    def enlist(self, phone: str, optin: OptIn, *, first_name: str | None = None,
-               last_name: str | None = None, email: str | None = None) -> LoyaltyScreen:
+    def enlist(
+        self,
+        phone: str,
+        optin: OptIn,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+    ) -> LoyaltyScreen:
         self._forget_customer()
         try:
             number = self._normalize(phone)
         except ValueError:
             return self._show(LoyaltyScreen(messages=["This phone number is not valid."]))
-        person = {key: value for key, value in (("first_name", first_name), ("last_name", last_name),
-                                                ("email", email)) if value}
+        person = {
+            key: value
+            for key, value in (("first_name", first_name), ("last_name", last_name), ("email", email))
+            if value
+        }
         return self._loyalty(lambda: self._enlist(number, person, optin_fields(optin)))
 
     def redeem(self, reward_id: str) -> LoyaltyScreen:
@@ -194,8 +225,9 @@ class PongoReference:
         if won["type"] == "free_product":
             products = tuple(own_products(won.get("external_id"), self.catalog()))
             if not products:
-                return RewardOffer(won_reward_id, message="None of this reward's products is sold here.",
-                                   notice=REWARD_NOT_USABLE)
+                return RewardOffer(
+                    won_reward_id, message="None of this reward's products is sold here.", notice=REWARD_NOT_USABLE
+                )
             if len(products) > 1:
                 return RewardOffer(won_reward_id, products, message="Choose the product you want.")
             self.choose_reward_product(won_reward_id, products[0].sku)
@@ -256,8 +288,7 @@ class PongoReference:
             if response is None:
                 still_pending.append(pending)
             elif response.status_code not in (201, 202):
-                log.error("Pongo refused order %s (%s); not resent", pending.payload["order_id"],
-                          response.status_code)
+                log.error("Pongo refused order %s (%s); not resent", pending.payload["order_id"], response.status_code)
         self._pending = still_pending
         for merchant in {link.merchant for link in self._links.values()}:
             self._on_connected(merchant)  # set-up steps that failed at connection time
@@ -347,8 +378,9 @@ class PongoReference:
     def _identify(self, path: str) -> LoyaltyScreen:
         response = self._call("GET", path)
         if response.status_code == 404:
-            return LoyaltyScreen(messages=["No loyalty account found. Would you like to join?"],
-                                 notices={CUSTOMER_NOT_FOUND})
+            return LoyaltyScreen(
+                messages=["No loyalty account found. Would you like to join?"], notices={CUSTOMER_NOT_FOUND}
+            )
         return self._open_account(expect(response, 200))
 
     def _enlist(self, number: str, person: dict[str, str], optins: dict[str, bool]) -> LoyaltyScreen:
@@ -359,8 +391,11 @@ class PongoReference:
         except PongoUnavailable:
             # Pongo enrols a customer sent with a paid order, so the sign-up is not lost.
             session.enrol_with_order = {"international_phone_number": number, **person, **optins}
-            return LoyaltyScreen(name=full_name(person), notices={LOYALTY_UNAVAILABLE},
-                                 messages=["Loyalty is unavailable right now; you will be enrolled with this order."])
+            return LoyaltyScreen(
+                name=full_name(person),
+                notices={LOYALTY_UNAVAILABLE},
+                messages=["Loyalty is unavailable right now; you will be enrolled with this order."],
+            )
         if response.status_code == 422 and "international_phone_number" in response.json().get("errors", {}):
             screen = self._identify(f"/v1/customers/phone/{number}")
             screen.messages.append("This number is already a member; here is the account.")
@@ -381,8 +416,9 @@ class PongoReference:
         if bought.status_code == 422:
             cost = next((shown.cost for shown in screen.rewards if shown.id == reward_id), None)
             short = cost is not None and (screen.balance or 0) < cost
-            screen.messages.append("Not enough points for this reward." if short
-                                   else "This reward cannot be bought here.")
+            screen.messages.append(
+                "Not enough points for this reward." if short else "This reward cannot be bought here."
+            )
             screen.notices.add(NOT_ENOUGH_POINTS if short else REWARD_NOT_USABLE)
         return screen
 
@@ -391,16 +427,36 @@ class PongoReference:
         customer = session.customer
         public_id, balance = customer["public_id"], customer.get("points") or 0
         won = expect(self._call("GET", f"/v1/customers/{public_id}/rewards"), 200)
-        rewards = expect(self._call("GET", "/v1/rewards", params={"customer": public_id,
-                                                                   "store_slug": self._link().slug}), 200)
+        rewards = expect(
+            self._call("GET", "/v1/rewards", params={"customer": public_id, "store_slug": self._link().slug}), 200
+        )
         session.won = {reward["public_id"]: reward for reward in won}
         return LoyaltyScreen(
-            customer_id=public_id, name=full_name(customer), balance=balance,
-            rewards=[ShownReward(r["public_id"], r["title"], r["cost"], r["type"],
-                                 redeemable=self._supports(r["type"]) and balance >= r["cost"]) for r in rewards],
-            purchased=[ShownReward(w["public_id"], w["title"], w.get("cost"), w["type"],
-                                   redeemable=self._supports(w["type"]), coupon_code=w.get("coupon_code"))
-                       for w in won])
+            customer_id=public_id,
+            name=full_name(customer),
+            balance=balance,
+            rewards=[
+                ShownReward(
+                    r["public_id"],
+                    r["title"],
+                    r["cost"],
+                    r["type"],
+                    redeemable=self._supports(r["type"]) and balance >= r["cost"],
+                )
+                for r in rewards
+            ],
+            purchased=[
+                ShownReward(
+                    w["public_id"],
+                    w["title"],
+                    w.get("cost"),
+                    w["type"],
+                    redeemable=self._supports(w["type"]),
+                    coupon_code=w.get("coupon_code"),
+                )
+                for w in won
+            ],
+        )
 
     def _supports(self, reward_type: str) -> bool:
         return NEEDS.get(reward_type) in self.capabilities
@@ -422,14 +478,20 @@ class PongoReference:
             self._receipt = receipt_text(order, "Loyalty points could not be recorded.")
             return
         customer = {"public_id": session.customer["public_id"]} if session.customer else session.enrol_with_order
-        pending = PendingOrder(link.merchant, order.payload(
-            store_slug=link.slug, channel=self.channel, delivery_mode=self.delivery_mode,
-            delivery_status=self.delivery_status, customer=customer))
+        pending = PendingOrder(
+            link.merchant,
+            order.payload(
+                store_slug=link.slug,
+                channel=self.channel,
+                delivery_mode=self.delivery_mode,
+                delivery_status=self.delivery_status,
+                customer=customer,
+            ),
+        )
         response = self._send_order(pending)
         if response is None:
             self._pending.append(pending)
-            order.tell("Your loyalty points will be added as soon as the loyalty service answers.",
-                       ORDER_PENDING_SYNC)
+            order.tell("Your loyalty points will be added as soon as the loyalty service answers.", ORDER_PENDING_SYNC)
             loyalty = "Loyalty points will be added shortly."
         elif response.status_code == 201 and customer:
             loyalty = f"Loyalty points earned: {data(response)['points_earned']}"

@@ -6,10 +6,10 @@ Nothing here talks to Pongo; the order is the partner's, Pongo is only told abou
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from drivers.contract import OptIn, OrderLine, OrderView, Product
+from poscert.drivers.contract import OptIn, OrderLine, OrderView, Product
 
 VOUCHER_SKU = "VOUCHER"
 
@@ -27,8 +27,9 @@ def own_products(external_id: str | None, catalog: list[Product]) -> list[Produc
 
 def optin_fields(optin: OptIn) -> dict[str, bool]:
     """The opt-in fields to send: only questions answered, so no answer is never sent as consent."""
-    fields = {name: answer for name, answer in (("email_optin", optin.email), ("sms_optin", optin.sms))
-              if answer is not None}
+    fields = {
+        name: answer for name, answer in (("email_optin", optin.email), ("sms_optin", optin.sms)) if answer is not None
+    }
     if fields:
         fields["has_optin"] = any(fields.values())
     return fields
@@ -102,11 +103,26 @@ class Order:
             self.notices.add(notice)
 
     def view(self) -> OrderView:
-        return OrderView(self.order_id, self.location, self.all_lines(), self.total, self.discount, self.status,
-                         list(self.messages), set(self.notices))
+        return OrderView(
+            self.order_id,
+            self.location,
+            self.all_lines(),
+            self.total,
+            self.discount,
+            self.status,
+            list(self.messages),
+            set(self.notices),
+        )
 
-    def payload(self, *, store_slug: str, channel: str, delivery_mode: str, delivery_status: str,
-                customer: dict[str, Any] | None) -> dict[str, Any]:
+    def payload(
+        self,
+        *,
+        store_slug: str,
+        channel: str,
+        delivery_mode: str,
+        delivery_status: str,
+        customer: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         """The POST /v1/orders body of this paid order; built once, so a resend is byte-identical."""
         body: dict[str, Any] = {
             "order_id": self.order_id,
@@ -116,7 +132,7 @@ class Order:
             "amount": self.total,
             "status": "paid",
             "delivery_status": delivery_status,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "lines": [_line_payload(line) for line in self.all_lines()],
             "payments": [{"method": self.payment_method, "amount": self.total}] if self.total else [],
         }
@@ -127,7 +143,10 @@ class Order:
 
 def _line_payload(line: OrderLine) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "sku": line.sku, "name": line.name, "quantity": line.quantity, "unit_price": line.unit_price,
+        "sku": line.sku,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
         "options": [{"sku": o.sku, "name": o.name, "unit_price": o.price} for o in line.options],
     }
     if line.reward_id:

@@ -12,11 +12,34 @@ import re
 INTERNATIONAL = re.compile(r"^[1-9][0-9]{7,14}$")
 
 # Calling codes of the countries Pongo merchants are in; a store's `country` picks one.
-CALLING_CODES = {"BE": "32", "FR": "33", "NL": "31", "LU": "352", "DE": "49", "CH": "41", "ES": "34",
-                 "IT": "39", "PT": "351", "GB": "44", "IE": "353"}
-COUNTRY_NAMES = {"BELGIUM": "BE", "BELGIQUE": "BE", "BELGIE": "BE", "FRANCE": "FR", "NETHERLANDS": "NL",
-                 "LUXEMBOURG": "LU", "GERMANY": "DE", "SWITZERLAND": "CH", "SPAIN": "ES", "ITALY": "IT",
-                 "PORTUGAL": "PT", "UNITED KINGDOM": "GB", "IRELAND": "IE"}
+CALLING_CODES = {
+    "BE": "32",
+    "FR": "33",
+    "NL": "31",
+    "LU": "352",
+    "DE": "49",
+    "CH": "41",
+    "ES": "34",
+    "IT": "39",
+    "PT": "351",
+    "GB": "44",
+    "IE": "353",
+}
+COUNTRY_NAMES = {
+    "BELGIUM": "BE",
+    "BELGIQUE": "BE",
+    "BELGIE": "BE",
+    "FRANCE": "FR",
+    "NETHERLANDS": "NL",
+    "LUXEMBOURG": "LU",
+    "GERMANY": "DE",
+    "SWITZERLAND": "CH",
+    "SPAIN": "ES",
+    "ITALY": "IT",
+    "PORTUGAL": "PT",
+    "UNITED KINGDOM": "GB",
+    "IRELAND": "IE",
+}
 DEFAULT_CALLING_CODE = "32"  # Pongo is Belgian: its merchants are, unless their store says otherwise
 
 

@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from drivers.contract import (EXTERNAL_PAYMENT, LOYALTY_UNAVAILABLE, PASS_SCANNING, PRODUCT_CATALOG,
-                              REWARD_REMOVED_UNLESS_PAID_HERE, VOUCHERS, WEBHOOKS, Connection, LoyaltyScreen)
-from drivers.pongo.catalogs import KIOSK_CATALOG, KIOSK_LOCATIONS, POS_CATALOG, POS_LOCATIONS
-from drivers.pongo.client import PongoError, PongoUnavailable, expect
-from drivers.pongo.integration import PongoReference, full_name, log
-from drivers.pongo.order import Order
-from drivers.pongo.signature import verify
+from poscert.drivers.contract import (
+    EXTERNAL_PAYMENT,
+    LOYALTY_UNAVAILABLE,
+    PASS_SCANNING,
+    PRODUCT_CATALOG,
+    REWARD_REMOVED_UNLESS_PAID_HERE,
+    VOUCHERS,
+    WEBHOOKS,
+    Connection,
+    LoyaltyScreen,
+)
+from poscert.drivers.pongo.catalogs import KIOSK_CATALOG, KIOSK_LOCATIONS, POS_CATALOG, POS_LOCATIONS
+from poscert.drivers.pongo.client import PongoError, PongoUnavailable, expect
+from poscert.drivers.pongo.integration import PongoReference, full_name, log
+from poscert.drivers.pongo.order import Order
+from poscert.drivers.pongo.signature import verify
 
 
 class PongoKiosk(PongoReference):
@@ -35,8 +45,10 @@ class PongoKiosk(PongoReference):
         # The POS that takes the payment cannot honour Pongo rewards, so they leave the order;
         # Pongo hears of the order only when that POS confirms it was paid (external_closed).
         if order.remove_rewards():
-            order.tell("Your reward was removed: it can only be used when you pay at the kiosk.",
-                       REWARD_REMOVED_UNLESS_PAID_HERE)
+            order.tell(
+                "Your reward was removed: it can only be used when you pay at the kiosk.",
+                REWARD_REMOVED_UNLESS_PAID_HERE,
+            )
         order.status = "external_pending"
         order.payment_method = "external"
 
@@ -77,8 +89,11 @@ class PongoPOS(PongoReference):
         """Subscribe to customer.created once per merchant, with a secret of our own."""
         if merchant in self._webhook_secrets:
             return
-        body = {"event": "customer.created", "url": f"{self.webhook_base}/{merchant}",
-                "secret": secrets.token_urlsafe(32)}
+        body = {
+            "event": "customer.created",
+            "url": f"{self.webhook_base}/{merchant}",
+            "secret": secrets.token_urlsafe(32),
+        }
         try:
             subscription = expect(self.pongo.call(merchant, "POST", "/v1/webhooks", json=body), 201)
         except PongoError as error:
@@ -95,8 +110,13 @@ class PongoPOS(PongoReference):
                 raise
             # Recognised from our own customer base; the balance may be behind until Pongo answers.
             self._current().customer = known
-            return LoyaltyScreen(public_id, full_name(known), known.get("points"), notices={LOYALTY_UNAVAILABLE},
-                                 messages=["Loyalty is unavailable right now; rewards will show when it is back."])
+            return LoyaltyScreen(
+                public_id,
+                full_name(known),
+                known.get("points"),
+                notices={LOYALTY_UNAVAILABLE},
+                messages=["Loyalty is unavailable right now; rewards will show when it is back."],
+            )
 
     def _open_account(self, customer: dict[str, Any]) -> LoyaltyScreen:
         self._customers.setdefault(self._link().merchant, {})[customer["public_id"]] = customer

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-EPOCH = datetime(2026, 1, 15, 10, 0, 0, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 1, 15, 10, 0, 0, tzinfo=UTC)
 
 
 class SimClock:

@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from poscert.validation import SchemaSet, schema_set
-from simulators.core.simulator import Simulator
+from poscert.base.validation import SchemaSet, schema_set
+from poscert.simulators.core.simulator import Simulator
 
 DEFAULT_CONTENT_TYPES = ("application/json",)
 ERRORS_DOCUMENT = "errors"
 
 
 def build_openapi(sim_class: type[Simulator]) -> dict[str, Any]:
-    schemas = schema_set(sim_class.platform)
+    platform = sim_class.declaration
+    schemas = schema_set(platform.name)
+    scheme = next(iter(platform.security_schemes), None)
     paths: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}
     for route in sim_class.routes:
@@ -27,26 +29,32 @@ def build_openapi(sim_class: type[Simulator]) -> dict[str, Any]:
     for route in sim_class.routes:
         # One operation may serve several methods (PUT and PATCH); operationIds must stay unique.
         op_id = route.operation if counts[route.operation] == 1 else f"{route.operation}_{route.method.lower()}"
-        operation: dict[str, Any] = {"operationId": op_id, "summary": route.summary or route.operation,
-                                     "x-operation": route.operation,
-                                     "parameters": _parameters(schemas, route.operation, route.template),
-                                     "responses": _responses(schemas, route.operation)}
+        operation: dict[str, Any] = {
+            "operationId": op_id,
+            "summary": route.summary or route.operation,
+            "x-operation": route.operation,
+            "parameters": _parameters(schemas, route.operation, route.template),
+            "responses": _responses(schemas, route.operation),
+        }
         if schemas.has(route.operation, "request"):
             document = schemas.documents[route.operation]
             types = document.get("x-request-content-types", DEFAULT_CONTENT_TYPES)
-            operation["requestBody"] = {"required": True, "content": {
-                t: {"schema": _ref(route.operation, "request")} for t in types}}
-        operation["security"] = [] if route.public else [{"bearer": [route.scope] if route.scope else []}]
+            operation["requestBody"] = {
+                "required": True,
+                "content": {t: {"schema": _ref(route.operation, "request")} for t in types},
+            }
+        if scheme is not None:
+            operation["security"] = [] if route.public else [{scheme: [route.scope] if route.scope else []}]
         paths.setdefault(route.template, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
-        "info": {"title": f"{sim_class.platform} (as poscert simulates it)", "version": "1.0"},
+        "info": {"title": f"{platform.title} (as poscert simulates it)", "version": "1.0"},
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "servers": [{"url": f"https://{host}"} for host in sim_class.hosts],
+        "servers": [{"url": f"https://{host}"} for host in platform.hosts],
         "paths": paths,
         "components": {
             "schemas": {name: _embedded(name, doc) for name, doc in schemas.documents.items()},
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": dict(platform.security_schemes),
         },
     }
 
@@ -56,22 +64,33 @@ def _ref(document: str, part: str) -> dict[str, str]:
 
 
 def _parameters(schemas: SchemaSet, operation: str, template: str) -> list[dict[str, Any]]:
-    params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-              for name in re.findall(r"\{(\w+)\}", template)]
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"\{(\w+)\}", template)
+    ]
     if schemas.has(operation, "query"):
         query = schemas.documents[operation]["$defs"]["query"]
         required = set(query.get("required", ()))
-        params += [{"name": name, "in": "query", "required": name in required,
-                    "schema": {"$ref": f"#/components/schemas/{operation}/$defs/query/properties/{name}"}}
-                   for name in query.get("properties", {})]
+        params += [
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": {"$ref": f"#/components/schemas/{operation}/$defs/query/properties/{name}"},
+            }
+            for name in query.get("properties", {})
+        ]
     return params
 
 
 def _responses(schemas: SchemaSet, operation: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     parts = [(operation, p) for p in schemas.documents[operation]["$defs"] if p.startswith("response_")]
-    parts += [(ERRORS_DOCUMENT, p) for p in schemas.documents.get(ERRORS_DOCUMENT, {}).get("$defs", {})
-              if re.fullmatch(r"error_\d{3}", p)]
+    parts += [
+        (ERRORS_DOCUMENT, p)
+        for p in schemas.documents.get(ERRORS_DOCUMENT, {}).get("$defs", {})
+        if re.fullmatch(r"error_\d{3}", p)
+    ]
     for document, part in parts:
         status = part.rsplit("_", 1)[1]
         if status in out:
@@ -82,8 +101,10 @@ def _responses(schemas: SchemaSet, operation: str) -> dict[str, Any]:
             response["content"] = {"application/json": {"schema": _ref(document, part)}}
         out[status] = response
     if schemas.has(ERRORS_DOCUMENT, "error"):
-        out["default"] = {"description": "Any other error",
-                          "content": {"application/json": {"schema": _ref(ERRORS_DOCUMENT, "error")}}}
+        out["default"] = {
+            "description": "Any other error",
+            "content": {"application/json": {"schema": _ref(ERRORS_DOCUMENT, "error")}},
+        }
     return out
 
 

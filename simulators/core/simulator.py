@@ -13,18 +13,20 @@ import json
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
 from poscert import DEFAULT_SEED
-from poscert.journal import Exchange, Journal, Violation
-from poscert.redaction import redact_headers, redact_value, scrub_text
-from poscert.validation import SchemaSet, schema_set
-from simulators.core.clock import SimClock
-from simulators.core.faults import Fault, FaultPlan
-from simulators.core.messages import PlatformError, SimRequest, SimResponse, SimTimeout
-from simulators.core.routing import NoRoute, Route, Router
+from poscert.base.journal import Exchange, Journal, Violation
+from poscert.base.platform import Platform
+from poscert.base.redaction import Redactor, scrub_text
+from poscert.base.validation import SchemaSet, schema_set
+from poscert.simulators.core.clock import SimClock
+from poscert.simulators.core.faults import Fault, FaultPlan
+from poscert.simulators.core.messages import PlatformError, SimRequest, SimResponse, SimTimeout
+from poscert.simulators.core.routing import NoRoute, Route, Router
 
 MAX_BODY_BYTES = 256 * 1024
 JOURNAL_BODY_BYTES = 16 * 1024
@@ -49,17 +51,30 @@ class Call:
 
 
 class Simulator:
-    platform: str = ""
-    hosts: tuple[str, ...] = ()
-    routes: list[Route] = []
-    handlers: Any = None  # module or object with one function per operation
-    secret_bearing_operations: frozenset[str] = frozenset()  # where a secret in the body is expected
+    declaration: ClassVar[Platform]
+    routes: ClassVar[list[Route]] = []
+    handlers: ClassVar[Any] = None  # module or object with one function per operation
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.routes:  # a route without a handler would fail only when a request hits it
+            missing = sorted(
+                {r.operation for r in cls.routes if not callable(getattr(cls.handlers, r.operation, None))}
+            )
+            if missing:
+                raise TypeError(f"{cls.__name__}: routes with no handler: {', '.join(missing)}")
 
     def __init__(self, journal: Journal | None = None, *, seed: int = DEFAULT_SEED, dataset: str = "default") -> None:
+        self.platform = self.declaration.name
+        self.hosts = self.declaration.hosts
+        self.redactor = self.declaration.redactor
         self.journal = journal if journal is not None else Journal()
         self.seed = seed
         self.dataset = dataset
         self.schemas: SchemaSet = schema_set(self.platform)
+        unschemed = sorted({r.operation for r in self.routes} - set(self.schemas.documents))
+        if unschemed:  # every exchange is validated: an operation without a document would pass unchecked
+            raise ValueError(f"{self.platform}: routes with no schema document: {', '.join(unschemed)}")
         self.router = Router(self.routes)
         self.clock = SimClock()
         self.faults = FaultPlan()
@@ -93,10 +108,11 @@ class Simulator:
         raise NotImplementedError
 
     def error_unexpected(self) -> SimResponse:
-        raise NotImplementedError
+        return self.fault_response(500)
 
-    def error_fault(self, status: int) -> SimResponse:
-        raise NotImplementedError
+    def fault_response(self, status: int) -> SimResponse:
+        """The platform's own answer for a server-side status (an injected fault, a time-out at the edge)."""
+        return SimResponse(status, self.declaration.fault_body(status))
 
     def known_secrets(self) -> set[str]:
         """Secret values this platform issued or holds (tokens, client secrets)."""
@@ -166,54 +182,75 @@ class Simulator:
         return {}
 
     def _fault_response(self, fault: Fault) -> SimResponse:
-        if fault.timeout:
-            return SimResponse(504)
-        return self.error_fault(fault.status or 503)
+        return self.fault_response(504 if fault.timeout else fault.status or 503)
 
     def _secrets(self) -> frozenset[str]:
         return frozenset(s for s in self.known_secrets() if len(s) >= 8)
 
     def _misplaced_secrets(self, request: SimRequest, operation: str, secrets: frozenset[str]) -> list[str]:
-        """Where credentials travelled that the platform does not expect them (only Authorization does)."""
-        found = []
-        places = [("the URL path", request.path), ("the URL query", request.query_string)]
-        places += [(f"the {name} header", value) for name, value in request.headers.items() if name != "authorization"]
-        if operation not in self.secret_bearing_operations:
+        """Where credentials travelled that the platform's declaration does not expect them."""
+        allowed = self.declaration.credentials
+        places = [("the URL path", request.path)]
+        places += [
+            (f"the {name} query parameter", value)
+            for name, value in request.query.items()
+            if not allowed.allows("query", name, operation)
+        ]
+        places += [
+            (f"the {name} header", value)
+            for name, value in request.headers.items()
+            if not allowed.allows("header", name, operation)
+        ]
+        if not allowed.allows("body", "", operation):
             places.append(("the request body", request.body.decode("utf-8", "replace")))
-        for where, text in places:
-            if any(secret in text for secret in secrets):
-                found.append(f"secret in {where}")
-        return found
+        return [f"secret in {where}" for where, text in places if any(secret in text for secret in secrets)]
 
-    def _record(self, request: SimRequest, response: SimResponse, call: Call | None, parsed: Any,
-                violations: list[Violation], fault: Fault | None, error: str | None, started: float) -> None:
+    def _record(
+        self,
+        request: SimRequest,
+        response: SimResponse,
+        call: Call | None,
+        parsed: Any,
+        violations: list[Violation],
+        fault: Fault | None,
+        error: str | None,
+        started: float,
+    ) -> None:
         operation = call.route.operation if call else ""
         secrets = self._secrets()
-        self.journal.record(Exchange(
-            seq=self.journal.next_seq(),
-            scenario=self.journal.scenario,
-            platform=self.platform,
-            operation=operation,
-            method=request.method,
-            path=scrub_text(request.path, secrets),
-            query=redact_value(request.query, secrets),
-            request_headers=redact_headers(request.headers, secrets),
-            request_body=redact_value(parsed, secrets) if parsed is not None else _raw_text(request.body, secrets),
-            status=response.status,
-            response_headers=redact_headers(response.all_headers(), secrets),
-            response_body=(redact_value(response.body, secrets) if response.text is None
-                           else scrub_text(response.text[:2048], secrets)),
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-            merchant=call.merchant if call else None,
-            violations=violations,
-            misplaced_secrets=self._misplaced_secrets(request, operation, secrets),
-            fault=fault.describe() if fault else None,
-            error=error,
-        ))
+        self.journal.record(
+            Exchange(
+                seq=self.journal.next_seq(),
+                scenario=self.journal.scenario,
+                platform=self.platform,
+                operation=operation,
+                method=request.method,
+                path=scrub_text(request.path, secrets),
+                query=self.redactor.value(request.query, secrets),
+                request_headers=self.redactor.headers(request.headers, secrets),
+                request_body=self.redactor.value(parsed, secrets)
+                if parsed is not None
+                else _raw_text(self.redactor, request.body, secrets),
+                status=response.status,
+                response_headers=self.redactor.headers(response.all_headers(), secrets),
+                response_body=(
+                    self.redactor.value(response.body, secrets)
+                    if response.text is None
+                    else scrub_text(response.text[:2048], secrets)
+                ),
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                merchant=call.merchant if call else None,
+                violations=violations,
+                misplaced_secrets=self._misplaced_secrets(request, operation, secrets),
+                fault=fault.describe() if fault else None,
+                error=error,
+            )
+        )
 
     # -- webhooks: platform → integration -----------------------------------------
-    def send_webhook(self, url: str, event: str, headers: dict[str, str], body: bytes,
-                     merchant: str | None = None) -> int:
+    def send_webhook(
+        self, url: str, event: str, headers: dict[str, str], body: bytes, merchant: str | None = None
+    ) -> int:
         """Deliver one event and journal it; an unreachable receiver is recorded, not raised."""
         started = time.perf_counter()
         status = 0
@@ -223,22 +260,34 @@ class Simulator:
             except Exception as exc:  # the receiver failed: a delivery failure, as on the real platform
                 status = 0
                 headers = {**headers, "x-poscert-delivery-error": type(exc).__name__}
-        self.journal.record(Exchange(
-            seq=self.journal.next_seq(), scenario=self.journal.scenario, platform=self.platform,
-            operation=f"webhook:{event}", method="POST", path=url, query={},
-            request_headers=redact_headers(headers), request_body=_raw_text(body, self._secrets()), status=status,
-            response_headers={}, response_body=None,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3), merchant=merchant,
-            direction="webhook"))
+        self.journal.record(
+            Exchange(
+                seq=self.journal.next_seq(),
+                scenario=self.journal.scenario,
+                platform=self.platform,
+                operation=f"webhook:{event}",
+                method="POST",
+                path=url,
+                query={},
+                request_headers=self.redactor.headers(headers),
+                request_body=_raw_text(self.redactor, body, self._secrets()),
+                status=status,
+                response_headers={},
+                response_body=None,
+                duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                merchant=merchant,
+                direction="webhook",
+            )
+        )
         return status
 
 
-def _raw_text(body: bytes, secrets: frozenset[str]) -> Any:
+def _raw_text(redactor: Redactor, body: bytes, secrets: frozenset[str]) -> Any:
     if not body:
         return None
     text = body[:JOURNAL_BODY_BYTES].decode("utf-8", "replace")
     try:
-        return redact_value(json.loads(text), secrets)
+        return redactor.value(json.loads(text), secrets)
     except ValueError:
         suffix = f"… ({len(body)} bytes)" if len(body) > JOURNAL_BODY_BYTES else ""
         return scrub_text(text, secrets) + suffix

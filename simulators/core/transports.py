@@ -4,14 +4,15 @@ hostnames, and an ASGI app for a localhost server. Each only converts messages a
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import anyio.to_thread
 import httpx
 import respx
 
-from simulators.core.messages import SimRequest, SimResponse, SimTimeout
-from simulators.core.simulator import Simulator
+from poscert.simulators.core.messages import SimRequest, SimResponse, SimTimeout
+from poscert.simulators.core.simulator import Simulator
 
 ADMIN_PREFIX = "/_poscert"
 
@@ -28,8 +29,7 @@ def to_sim_request(request: httpx.Request) -> SimRequest:
 
 
 def to_httpx_response(response: SimResponse, request: httpx.Request) -> httpx.Response:
-    return httpx.Response(response.status, headers=response.all_headers(), content=response.content(),
-                          request=request)
+    return httpx.Response(response.status, headers=response.all_headers(), content=response.content(), request=request)
 
 
 def httpx_handler(sim: Simulator) -> Callable[[httpx.Request], httpx.Response]:
@@ -78,21 +78,27 @@ class AsgiApp:
             if not message.get("more_body"):
                 break
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request = SimRequest(scope["method"], scope["path"], scope.get("query_string", b"").decode("latin-1"),
-                             headers, body, headers.get("host", ""))
+        request = SimRequest(
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b"").decode("latin-1"),
+            headers,
+            body,
+            headers.get("host", ""),
+        )
         if request.path.startswith(ADMIN_PREFIX):
             response = self.admin(request)
         else:
             try:
                 response = await anyio.to_thread.run_sync(self.sim.handle, request)
             except SimTimeout:
-                response = SimResponse(504, {"message": "Gateway Time-out"})
+                response = self.sim.fault_response(504)
         raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.all_headers().items()]
         await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": response.content()})
 
     def admin(self, request: SimRequest) -> SimResponse:
-        action = request.path[len(ADMIN_PREFIX):]
+        action = request.path[len(ADMIN_PREFIX) :]
         if action == "/reset" and request.method == "POST":
             self.sim.reset()
             self.sim.journal.clear()
@@ -100,6 +106,5 @@ class AsgiApp:
         if action == "/journal" and request.method == "GET":
             return SimResponse(200, json.loads(json.dumps(self.sim.journal.dump(), default=str)))
         if action == "/health":
-            return SimResponse(200, {"platform": self.sim.platform, "seed": self.sim.seed,
-                                     "dataset": self.sim.dataset})
+            return SimResponse(200, {"platform": self.sim.platform, "seed": self.sim.seed, "dataset": self.sim.dataset})
         return SimResponse(404, {"message": "Unknown admin action."})

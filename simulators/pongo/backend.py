@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
-from simulators.core.clock import SimClock
-from simulators.pongo import errors
-from simulators.pongo.dataset import MerchantProfile, random_string, slugify
-from simulators.pongo.models import Checkin, Customer, Order, Reward, Store, WonReward
-from simulators.pongo.platform import PlatformState
+from poscert.simulators.core.clock import SimClock
+from poscert.simulators.pongo import errors
+from poscert.simulators.pongo.dataset import MerchantProfile, random_string, slugify
+from poscert.simulators.pongo.models import Checkin, Customer, Order, Reward, Store, WonReward
+from poscert.simulators.pongo.platform import PlatformState
 
 # Fields an integration may set on a customer (create, update, order auto-enrol, check-in).
-CUSTOMER_FIELDS = ("international_phone_number", "first_name", "last_name", "email", "gender", "tags", "has_optin",
-                   "sms_optin", "email_optin", "pin", "payment_method_hash")
+CUSTOMER_FIELDS = (
+    "international_phone_number",
+    "first_name",
+    "last_name",
+    "email",
+    "gender",
+    "tags",
+    "has_optin",
+    "sms_optin",
+    "email_optin",
+    "pin",
+    "payment_method_hash",
+)
 COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -80,11 +92,17 @@ class MerchantBackend:
         return found
 
     # -- customers -----------------------------------------------------------------
-    def create_customer(self, international_phone_number: str, reference_store_slug: str | None = None,
-                        **fields: Any) -> Customer:
+    def create_customer(
+        self, international_phone_number: str, reference_store_slug: str | None = None, **fields: Any
+    ) -> Customer:
         """The harness's shorthand for `create_customer_from` (same rules, same customer.created event)."""
-        return self.create_customer_from({**fields, "international_phone_number": international_phone_number,
-                                          "reference_store_slug": reference_store_slug})
+        return self.create_customer_from(
+            {
+                **fields,
+                "international_phone_number": international_phone_number,
+                "reference_store_slug": reference_store_slug,
+            }
+        )
 
     def create_customer_from(self, fields: dict[str, Any]) -> Customer:
         """POST /customers rules on a schema-checked body: reference store by slug, else by public id."""
@@ -144,21 +162,35 @@ class MerchantBackend:
             customer.birthday = _parse(date.fromisoformat, fields["birthday"], "birthday")
 
     def search_customers(self, phone: str | None = None, email: str | None = None) -> list[Customer]:
-        return [c for c in self.customers.values()
-                if (not phone or c.international_phone_number == phone) and (not email or c.email == email)]
+        return [
+            c
+            for c in self.customers.values()
+            if (not phone or c.international_phone_number == phone) and (not email or c.email == email)
+        ]
 
     # -- rewards -------------------------------------------------------------------
-    def rewards_for(self, customer_id: str | None = None, store_slug: str | None = None,
-                    min_points: int | None = None, max_points: int | None = None) -> list[Reward]:
+    def rewards_for(
+        self,
+        customer_id: str | None = None,
+        store_slug: str | None = None,
+        min_points: int | None = None,
+        max_points: int | None = None,
+    ) -> list[Reward]:
         """Active rewards; with a customer only those of the customer's segments, with a store only those valid there."""
         customer = self.customer(customer_id) if customer_id else None
-        return [r for r in self.rewards.values()
-                if r.is_active and (customer is None or r.available_to(customer))
-                and (store_slug is None or r.valid_in(store_slug))
-                and (min_points is None or r.cost >= min_points) and (max_points is None or r.cost <= max_points)]
+        return [
+            r
+            for r in self.rewards.values()
+            if r.is_active
+            and (customer is None or r.available_to(customer))
+            and (store_slug is None or r.valid_in(store_slug))
+            and (min_points is None or r.cost >= min_points)
+            and (max_points is None or r.cost <= max_points)
+        ]
 
-    def buy_reward(self, reward_id: str, customer_id: str, store_slug: str, used: bool | None = None,
-                   pin: str | None = None) -> WonReward:
+    def buy_reward(
+        self, reward_id: str, customer_id: str, store_slug: str, used: bool | None = None, pin: str | None = None
+    ) -> WonReward:
         reward = self.reward(reward_id)
         customer = self.customers.get(customer_id)
         if customer is None:
@@ -176,8 +208,14 @@ class MerchantBackend:
             raise errors.invalid({"customer": [text]}, text)
         customer.points -= reward.cost
         customer.updated_at = self._now()
-        won = WonReward(self.new_id("won_"), replace(reward), customer.public_id, store_slug, self._now(),
-                        coupon_code=self._coupon() if reward.type != "free_product" else None)
+        won = WonReward(
+            self.new_id("won_"),
+            replace(reward),
+            customer.public_id,
+            store_slug,
+            self._now(),
+            coupon_code=self._coupon() if reward.type != "free_product" else None,
+        )
         if used:
             won.status, won.used_at = "used", self._now()
         self.won_rewards[won.public_id] = won
@@ -192,8 +230,9 @@ class MerchantBackend:
 
     def won_rewards_of(self, customer_id: str, status: str = "available") -> list[WonReward]:
         self.customer(customer_id)
-        return [w for w in self.won_rewards.values()
-                if w.customer_public_id == customer_id and status in ("all", w.status)]
+        return [
+            w for w in self.won_rewards.values() if w.customer_public_id == customer_id and status in ("all", w.status)
+        ]
 
     def use_reward(self, customer_id: str, won_id: str, store_slug: str, order_id: str | None) -> WonReward:
         self.customer(customer_id)
@@ -224,9 +263,17 @@ class MerchantBackend:
         used = self._order_rewards(body, customer)
         if enrol is not None:
             customer = self.create_customer_from({**enrol, "reference_store_slug": store.slug})
-        order = Order(self.new_id("ord_"), body["order_id"], store.slug, body["amount"], body["status"],
-                      body["delivery_status"], body["created_at"],
-                      customer.public_id if customer else None, payload=body)
+        order = Order(
+            self.new_id("ord_"),
+            body["order_id"],
+            store.slug,
+            body["amount"],
+            body["status"],
+            body["delivery_status"],
+            body["created_at"],
+            customer.public_id if customer else None,
+            payload=body,
+        )
         for won in used:
             self._mark_used(won, order.order_id)
             order.rewards_used.append(won.public_id)
@@ -250,8 +297,9 @@ class MerchantBackend:
 
     def _order_rewards(self, body: dict[str, Any], customer: Customer | None) -> list[WonReward]:
         """Won rewards the order uses; a line's reward and the same id in `reward_ids` are one use."""
-        wanted = [(f"lines.{i}.reward_id", line["reward_id"])
-                  for i, line in enumerate(body["lines"]) if line.get("reward_id")]
+        wanted = [
+            (f"lines.{i}.reward_id", line["reward_id"]) for i, line in enumerate(body["lines"]) if line.get("reward_id")
+        ]
         extra = Counter(body.get("reward_ids") or []) - Counter(rid for _, rid in wanted)
         for i, rid in enumerate(body.get("reward_ids") or []):
             if extra[rid] > 0:
@@ -268,10 +316,17 @@ class MerchantBackend:
     def _available_won(self, customer: Customer | None, rid: str, taken: list[WonReward]) -> WonReward | None:
         if customer is None:
             return None
-        candidates = sorted((w for w in self.won_rewards.values()
-                             if w.customer_public_id == customer.public_id and w.status == "available"
-                             and w not in taken and rid in (w.public_id, w.reward_public_id)),
-                            key=lambda w: w.bought_at)
+        candidates = sorted(
+            (
+                w
+                for w in self.won_rewards.values()
+                if w.customer_public_id == customer.public_id
+                and w.status == "available"
+                and w not in taken
+                and rid in (w.public_id, w.reward_public_id)
+            ),
+            key=lambda w: w.bought_at,
+        )
         return candidates[0] if candidates else None
 
     def _accrue(self, order: Order) -> None:
@@ -298,18 +353,23 @@ class MerchantBackend:
             raise errors.field_invalid("store_slug")
         at = _parse(datetime.fromisoformat, body.get("checked_in_at"), "checked_in_at") or self._now()
         if at > self._now():
-            raise errors.field_invalid("checked_in_at", "The checked in at field must be a date before or equal to now.")
+            raise errors.field_invalid(
+                "checked_in_at", "The checked in at field must be a date before or equal to now."
+            )
         phone, hashed = body.get("international_phone_number"), body.get("payment_method_hash")
         if phone:
-            customer = self.customer_by_phone(phone) or self.create_customer(phone, store.slug,
-                                                                             payment_method_hash=hashed)
+            customer = self.customer_by_phone(phone) or self.create_customer(
+                phone, store.slug, payment_method_hash=hashed
+            )
         elif hashed:
             customer = next((c for c in self.customers.values() if c.payment_method_hash == hashed), None)
             if customer is None:
                 raise errors.field_invalid("payment_method_hash")
         else:
-            raise errors.field_invalid("international_phone_number", "The international phone number field is "
-                                       "required when payment method hash is not present.")
+            raise errors.field_invalid(
+                "international_phone_number",
+                "The international phone number field is required when payment method hash is not present.",
+            )
         earned = body["amount"] // 100 * self.points_per_euro
         customer.points += earned
         customer.updated_at = self._now()
@@ -322,11 +382,31 @@ class MerchantBackend:
         self.customers[customer.public_id] = customer
         return customer
 
-    def add_reward(self, title: str, type: str, cost: int, *, external_id: str | None = None,
-                   value: int | None = None, description: str = "", store_slugs: list[str] | None = None,
-                   tags: list[str] | None = None, is_active: bool = True) -> Reward:
-        reward = Reward(self.new_id("rwd_"), title, type, cost, description, external_id, value, store_slugs,
-                        list(tags or []), is_active)
+    def add_reward(
+        self,
+        title: str,
+        type: str,
+        cost: int,
+        *,
+        external_id: str | None = None,
+        value: int | None = None,
+        description: str = "",
+        store_slugs: list[str] | None = None,
+        tags: list[str] | None = None,
+        is_active: bool = True,
+    ) -> Reward:
+        reward = Reward(
+            self.new_id("rwd_"),
+            title,
+            type,
+            cost,
+            description,
+            external_id,
+            value,
+            store_slugs,
+            list(tags or []),
+            is_active,
+        )
         self.rewards[reward.public_id] = reward
         return reward
 

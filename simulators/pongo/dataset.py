@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from faker import Faker
 
-from simulators.core.clock import EPOCH
-from simulators.pongo.models import Customer, Store
+from poscert.simulators.core.clock import EPOCH
+from poscert.simulators.pongo.models import Customer, Store
 
 if TYPE_CHECKING:
-    from simulators.pongo.backend import MerchantBackend
+    from poscert.simulators.pongo.backend import MerchantBackend
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 PARTNER_REDIRECT_URI = "https://partner.example/pongo/callback"
@@ -99,17 +99,20 @@ def _default(seed: int) -> Dataset:
     rng = random.Random(f"pongo:{seed}:clients")
     client = OAuthClient(
         client_id=f"{random_string(rng, 8, '0123456789abcdef')}-{random_string(rng, 4, '0123456789abcdef')}"
-                  f"-4{random_string(rng, 3, '0123456789abcdef')}-a{random_string(rng, 3, '0123456789abcdef')}"
-                  f"-{random_string(rng, 12, '0123456789abcdef')}",
+        f"-4{random_string(rng, 3, '0123456789abcdef')}-a{random_string(rng, 3, '0123456789abcdef')}"
+        f"-{random_string(rng, 12, '0123456789abcdef')}",
         client_secret=random_string(rng, 40),
         name="poscert partner",
-        redirect_uris=(PARTNER_REDIRECT_URI, "http://127.0.0.1:8765/pongo/callback",
-                       "http://localhost:8765/pongo/callback"),
+        redirect_uris=(
+            PARTNER_REDIRECT_URI,
+            "http://127.0.0.1:8765/pongo/callback",
+            "http://localhost:8765/pongo/callback",
+        ),
     )
-    main = MerchantProfile("maison-dupont", "Maison Dupont", "nl_BE", stores=3, customers=20,
-                           rewards=DEFAULT_REWARDS)
-    other = MerchantProfile("friterie-du-parc", "Friterie du Parc", "nl_BE", stores=1, customers=2,
-                            rewards=OTHER_REWARDS, points_per_euro=2)
+    main = MerchantProfile("maison-dupont", "Maison Dupont", "nl_BE", stores=3, customers=20, rewards=DEFAULT_REWARDS)
+    other = MerchantProfile(
+        "friterie-du-parc", "Friterie du Parc", "nl_BE", stores=1, customers=2, rewards=OTHER_REWARDS, points_per_euro=2
+    )
     return Dataset("default", {main.slug: main, other.slug: other}, main.slug, other.slug, client)
 
 
@@ -146,13 +149,21 @@ def _populate(backend: MerchantBackend, profile: MerchantProfile, fake: Faker) -
         slug = f"{profile.slug}-{slugify(city)}"
         if backend.store(slug):
             slug = f"{slug}-{index + 1}"
-        backend.stores.append(Store(backend.new_id("store_"), slug, f"{profile.name} {city}",
-                                    fake.street_address(), fake.postcode(), city))
+        backend.stores.append(
+            Store(
+                backend.new_id("store_"), slug, f"{profile.name} {city}", fake.street_address(), fake.postcode(), city
+            )
+        )
     for seed_reward in profile.rewards:
-        backend.add_reward(seed_reward.title, seed_reward.type, seed_reward.cost,
-                           external_id=seed_reward.external_id, value=seed_reward.value,
-                           tags=list(seed_reward.tags),
-                           store_slugs=[backend.stores[0].slug] if seed_reward.first_store_only else None)
+        backend.add_reward(
+            seed_reward.title,
+            seed_reward.type,
+            seed_reward.cost,
+            external_id=seed_reward.external_id,
+            value=seed_reward.value,
+            tags=list(seed_reward.tags),
+            store_slugs=[backend.stores[0].slug] if seed_reward.first_store_only else None,
+        )
     for index in range(profile.customers):
         backend.add_customer(_customer(backend, fake, rng, index))
 
@@ -169,13 +180,26 @@ def _customer(backend: MerchantBackend, fake: Faker, rng: random.Random, index: 
         if backend.customer_by_phone(phone) is None:
             break
     created = EPOCH - timedelta(days=rng.randint(1, 700), seconds=rng.randint(0, 86399))
-    points, tags = FIXED_CUSTOMERS[index] if index < len(FIXED_CUSTOMERS) else (
-        rng.randint(0, 600), rng.choice([(), (), (), ("student",), ("ambassador",)]))
+    points, tags = (
+        FIXED_CUSTOMERS[index]
+        if index < len(FIXED_CUSTOMERS)
+        else (rng.randint(0, 600), rng.choice([(), (), (), ("student",), ("ambassador",)]))
+    )
     optins = (rng.choice([True, False, None]) for _ in range(3))
     return Customer(
-        public_id=backend.new_id("cust_"), international_phone_number=phone,
-        reference_store_slug=rng.choice(backend.stores).slug, created_at=created, updated_at=created,
-        first_name=first, last_name=last, email=f"{slugify(first)}.{slugify(last)}@example.be".replace("-", ""),
+        public_id=backend.new_id("cust_"),
+        international_phone_number=phone,
+        reference_store_slug=rng.choice(backend.stores).slug,
+        created_at=created,
+        updated_at=created,
+        first_name=first,
+        last_name=last,
+        email=f"{slugify(first)}.{slugify(last)}@example.be".replace("-", ""),
         gender=rng.choice(["man", "woman", "undisclosed", "other", None]),
         birthday=fake.date_between_dates(date(1955, 1, 1), date(2006, 12, 31)) if rng.random() < 0.7 else None,
-        has_optin=next(optins), sms_optin=next(optins), email_optin=next(optins), points=points, tags=list(tags))
+        has_optin=next(optins),
+        sms_optin=next(optins),
+        email_optin=next(optins),
+        points=points,
+        tags=list(tags),
+    )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from http.client import responses as REASONS
 
-from poscert.journal import Violation
-from simulators.core.messages import PlatformError, SimResponse
+from poscert.base.journal import Violation
+from poscert.simulators.core.messages import PlatformError, SimResponse
 
 UNKNOWN_FIELD_RULES = frozenset({"additionalProperties", "unevaluatedProperties"})
 # Laravel lists these after GET in its 405 message; a GET route always answers HEAD too.
@@ -40,17 +40,27 @@ def route_not_found(path: str) -> PlatformError:
 def method_not_allowed(method: str, path: str, allowed: list[str]) -> PlatformError:
     methods = set(allowed) | ({"HEAD"} if "GET" in allowed else set())
     listed = ", ".join(m for m in METHOD_ORDER if m in methods)
-    return PlatformError(405, {"message": f"The {method} method is not supported for route {path.lstrip('/')}. "
-                                          f"Supported methods: {listed}."}, {"allow": listed})
+    return PlatformError(
+        405,
+        {"message": f"The {method} method is not supported for route {path.lstrip('/')}. Supported methods: {listed}."},
+        {"allow": listed},
+    )
 
 
 def too_large() -> PlatformError:
     return message(413, "The request body is too large.")
 
 
+def fault_body(status: int) -> dict[str, str]:
+    """Laravel's body for a server-side status; 504 is the gateway's wording in front of it."""
+    text = {500: "Server Error", 503: "Service Unavailable", 429: "Too Many Attempts.", 504: "Gateway Time-out"}.get(
+        status
+    )
+    return {"message": text or REASONS.get(status, "Server Error")}
+
+
 def server_error(status: int = 500) -> SimResponse:
-    text = {500: "Server Error", 503: "Service Unavailable", 429: "Too Many Attempts."}.get(status)
-    return SimResponse(status, {"message": text or REASONS.get(status, "Server Error")})
+    return SimResponse(status, fault_body(status))
 
 
 def invalid(errors: dict[str, list[str]], text: str | None = None) -> PlatformError:
@@ -105,16 +115,24 @@ def _laravel(v: Violation) -> list[tuple[str, str]]:
     field = _dotted(v.pointer)
     if v.rule in UNKNOWN_FIELD_RULES:
         names = re.findall(r"'([^']*)'", v.message)
-        return [(f"{field}.{n}" if field else n, f"The {label(f'{field}.{n}' if field else n)} field is prohibited.")
-                for n in names]
+        return [
+            (f"{field}.{n}" if field else n, f"The {label(f'{field}.{n}' if field else n)} field is prohibited.")
+            for n in names
+        ]
     name = label(field) if field else "input"
     return [(field or "input", _RULES.get(v.rule, _invalid)(name, v.message))]
 
 
 def _type(name: str, detail: str) -> str:
     types = [t for t in re.findall(r'"(\w+)"', detail.split(" is not of type", 1)[-1]) if t != "null"]
-    wording = {"integer": "an integer", "number": "a number", "string": "a string", "boolean": "true or false",
-               "array": "an array", "object": "an array"}  # PHP has no objects in input: Laravel says array
+    wording = {
+        "integer": "an integer",
+        "number": "a number",
+        "string": "a string",
+        "boolean": "true or false",
+        "array": "an array",
+        "object": "an array",
+    }  # PHP has no objects in input: Laravel says array
     return f"The {name} field must be {wording.get(types[0] if types else '', 'valid')}."
 
 
@@ -133,9 +151,13 @@ _RULES = {
     "enum": lambda n, d: f"The selected {n} is invalid.",
     "const": lambda n, d: f"The selected {n} is invalid.",
     "pattern": lambda n, d: f"The {n} field format is invalid.",
-    "format": lambda n, d: (f"The {n} field must be a valid email address." if '"email"' in d
-                            else f"The {n} field must be a valid date." if '"date' in d
-                            else f"The {n} field format is invalid."),
+    "format": lambda n, d: (
+        f"The {n} field must be a valid email address."
+        if '"email"' in d
+        else f"The {n} field must be a valid date."
+        if '"date' in d
+        else f"The {n} field format is invalid."
+    ),
     "minimum": lambda n, d: f"The {n} field must be at least {_limit(d)}.",
     "maximum": lambda n, d: f"The {n} field must not be greater than {_limit(d)}.",
     "minLength": lambda n, d: f"The {n} field must be at least {_limit(d)} characters.",

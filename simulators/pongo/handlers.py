@@ -11,13 +11,13 @@ from math import ceil
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from simulators.core.messages import SimResponse
-from simulators.core.simulator import Call
-from simulators.pongo import errors
+from poscert.simulators.core.messages import SimResponse
+from poscert.simulators.core.simulator import Call
+from poscert.simulators.pongo import errors
 
 if TYPE_CHECKING:
-    from simulators.pongo import PongoSimulator
-    from simulators.pongo.backend import MerchantBackend
+    from poscert.simulators.pongo.backend import MerchantBackend
+    from poscert.simulators.pongo.simulator import PongoSimulator
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 100
@@ -40,15 +40,19 @@ def oauth_form(sim: PongoSimulator, call: Call) -> SimResponse:
     q = call.query
     scopes = sim.state.check_authorization(q["client_id"], q["redirect_uri"], q.get("scope"))
     client = sim.state.clients[q["client_id"]]
-    hidden = "".join(f'<input type="hidden" name="{name}" value="{html.escape(q.get(name) or "")}">'
-                     for name in ("client_id", "redirect_uri", "state", "scope"))
+    hidden = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(q.get(name) or "")}">'
+        for name in ("client_id", "redirect_uri", "state", "scope")
+    )
     listed = "".join(f"<li>{html.escape(s)}</li>" for s in scopes)
-    page = (f"<!doctype html><html><head><title>Connect {html.escape(client.name)} to Pongo</title></head><body>"
-            f"<h1>{html.escape(client.name)} wants to access your Pongo account</h1><ul>{listed}</ul>"
-            f'<form method="post" action="/v1/oauth/form">{hidden}'
-            '<input type="email" name="email"><input type="password" name="password">'
-            '<button name="decision" value="approve">Approve</button>'
-            '<button name="decision" value="deny">Deny</button></form></body></html>')
+    page = (
+        f"<!doctype html><html><head><title>Connect {html.escape(client.name)} to Pongo</title></head><body>"
+        f"<h1>{html.escape(client.name)} wants to access your Pongo account</h1><ul>{listed}</ul>"
+        f'<form method="post" action="/v1/oauth/form">{hidden}'
+        '<input type="email" name="email"><input type="password" name="password">'
+        '<button name="decision" value="approve">Approve</button>'
+        '<button name="decision" value="deny">Deny</button></form></body></html>'
+    )
     return SimResponse(200, text=page)
 
 
@@ -74,8 +78,13 @@ def oauth_token(sim: PongoSimulator, call: Call) -> SimResponse:
 
 def oauth_me(sim: PongoSimulator, call: Call) -> SimResponse:
     backend = _backend(sim, call)
-    return _data({"merchant": {"public_id": backend.public_id, "name": backend.name, "slug": backend.slug},
-                  "client_id": call.principal.client_id, "scopes": list(call.principal.scopes)})
+    return _data(
+        {
+            "merchant": {"public_id": backend.public_id, "name": backend.name, "slug": backend.slug},
+            "client_id": call.principal.client_id,
+            "scopes": list(call.principal.scopes),
+        }
+    )
 
 
 # -- stores and customers ---------------------------------------------------------------
@@ -90,12 +99,19 @@ def list_customers(sim: PongoSimulator, call: Call) -> SimResponse:
     per_page = min(max(_int(q, "per_page") or DEFAULT_PER_PAGE, 1), MAX_PER_PAGE)
     last = max(ceil(len(found) / per_page), 1)
     base = f"https://{call.request.host or sim.hosts[0]}{call.request.path}?page="
-    return SimResponse(200, {
-        "data": [c.to_json() for c in found[(page - 1) * per_page:page * per_page]],
-        "links": {"first": f"{base}1", "last": f"{base}{last}",
-                  "prev": f"{base}{page - 1}" if page > 1 else None,
-                  "next": f"{base}{page + 1}" if page < last else None},
-        "meta": {"current_page": page, "per_page": per_page, "total": len(found), "last_page": last}})
+    return SimResponse(
+        200,
+        {
+            "data": [c.to_json() for c in found[(page - 1) * per_page : page * per_page]],
+            "links": {
+                "first": f"{base}1",
+                "last": f"{base}{last}",
+                "prev": f"{base}{page - 1}" if page > 1 else None,
+                "next": f"{base}{page + 1}" if page < last else None,
+            },
+            "meta": {"current_page": page, "per_page": per_page, "total": len(found), "last_page": last},
+        },
+    )
 
 
 def create_customer(sim: PongoSimulator, call: Call) -> SimResponse:
@@ -131,15 +147,17 @@ def list_rewards(sim: PongoSimulator, call: Call) -> SimResponse:
         raise errors.field_invalid("customer")
     if q.get("store_slug") and backend.store(q["store_slug"]) is None:
         raise errors.field_invalid("store_slug")
-    found = backend.rewards_for(q.get("customer") or None, q.get("store_slug") or None, _int(q, "min_points"),
-                                _int(q, "max_points"))
+    found = backend.rewards_for(
+        q.get("customer") or None, q.get("store_slug") or None, _int(q, "min_points"), _int(q, "max_points")
+    )
     return _data([r.to_json() for r in found])
 
 
 def buy_reward(sim: PongoSimulator, call: Call) -> SimResponse:
     b = call.body
-    won = _backend(sim, call).buy_reward(call.params["reward_public_id"], b["customer"], b["store_slug"],
-                                         b.get("used"), b.get("pin"))
+    won = _backend(sim, call).buy_reward(
+        call.params["reward_public_id"], b["customer"], b["store_slug"], b.get("used"), b.get("pin")
+    )
     return _data(won.to_json(), 201)
 
 
@@ -149,8 +167,9 @@ def list_won_rewards(sim: PongoSimulator, call: Call) -> SimResponse:
 
 
 def use_reward(sim: PongoSimulator, call: Call) -> SimResponse:
-    won = _backend(sim, call).use_reward(call.params["public_id"], call.params["won_public_id"],
-                                         call.body["store_slug"], call.body.get("order_id"))
+    won = _backend(sim, call).use_reward(
+        call.params["public_id"], call.params["won_public_id"], call.body["store_slug"], call.body.get("order_id")
+    )
     return _data(won.to_json())
 
 
@@ -163,8 +182,9 @@ def create_order(sim: PongoSimulator, call: Call) -> SimResponse:
 
 
 def update_order_status(sim: PongoSimulator, call: Call) -> SimResponse:
-    order = _backend(sim, call).update_order_status(call.params["order_public_id"], call.body["status"],
-                                                    call.body.get("delivery_status"))
+    order = _backend(sim, call).update_order_status(
+        call.params["order_public_id"], call.body["status"], call.body.get("delivery_status")
+    )
     return _data(order.to_json())
 
 

@@ -23,8 +23,15 @@ class Store:
     country: str = "BE"
 
     def to_json(self) -> dict[str, Any]:
-        return {"public_id": self.public_id, "slug": self.slug, "name": self.name, "address": self.address,
-                "zip_code": self.zip_code, "city": self.city, "country": self.country}
+        return {
+            "public_id": self.public_id,
+            "slug": self.slug,
+            "name": self.name,
+            "address": self.address,
+            "zip_code": self.zip_code,
+            "city": self.city,
+            "country": self.country,
+        }
 
 
 @dataclass
@@ -48,12 +55,23 @@ class Customer:
     payment_method_hash: str | None = None  # never on the wire: matches check-ins to customers
 
     def to_json(self) -> dict[str, Any]:
-        return {"public_id": self.public_id, "international_phone_number": self.international_phone_number,
-                "first_name": self.first_name, "last_name": self.last_name, "email": self.email,
-                "gender": self.gender, "birthday": self.birthday.isoformat() if self.birthday else None,
-                "points": self.points, "has_optin": self.has_optin, "sms_optin": self.sms_optin,
-                "email_optin": self.email_optin, "reference_store_slug": self.reference_store_slug,
-                "tags": list(self.tags), "created_at": iso(self.created_at), "updated_at": iso(self.updated_at)}
+        return {
+            "public_id": self.public_id,
+            "international_phone_number": self.international_phone_number,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "email": self.email,
+            "gender": self.gender,
+            "birthday": self.birthday.isoformat() if self.birthday else None,
+            "points": self.points,
+            "has_optin": self.has_optin,
+            "sms_optin": self.sms_optin,
+            "email_optin": self.email_optin,
+            "reference_store_slug": self.reference_store_slug,
+            "tags": list(self.tags),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+        }
 
 
 @dataclass
@@ -70,10 +88,18 @@ class Reward:
     is_active: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {"public_id": self.public_id, "title": self.title, "description": self.description,
-                "type": self.type, "cost": self.cost, "external_id": self.external_id, "value": self.value,
-                "store_slugs": list(self.store_slugs) if self.store_slugs is not None else None,
-                "tags": list(self.tags), "is_active": self.is_active}
+        return {
+            "public_id": self.public_id,
+            "title": self.title,
+            "description": self.description,
+            "type": self.type,
+            "cost": self.cost,
+            "external_id": self.external_id,
+            "value": self.value,
+            "store_slugs": list(self.store_slugs) if self.store_slugs is not None else None,
+            "tags": list(self.tags),
+            "is_active": self.is_active,
+        }
 
     def available_to(self, customer: Customer | None) -> bool:
         return not self.tags or (customer is not None and bool(set(self.tags) & set(customer.tags)))
@@ -102,11 +128,22 @@ class WonReward:
 
     def to_json(self) -> dict[str, Any]:
         r = self.reward
-        return {"public_id": self.public_id, "reward_public_id": r.public_id,
-                "customer_public_id": self.customer_public_id, "title": r.title, "type": r.type, "cost": r.cost,
-                "external_id": r.external_id, "value": r.value, "coupon_code": self.coupon_code,
-                "status": self.status, "store_slug": self.store_slug, "bought_at": iso(self.bought_at),
-                "used_at": iso(self.used_at), "order_id": self.order_id}
+        return {
+            "public_id": self.public_id,
+            "reward_public_id": r.public_id,
+            "customer_public_id": self.customer_public_id,
+            "title": r.title,
+            "type": r.type,
+            "cost": r.cost,
+            "external_id": r.external_id,
+            "value": r.value,
+            "coupon_code": self.coupon_code,
+            "status": self.status,
+            "store_slug": self.store_slug,
+            "bought_at": iso(self.bought_at),
+            "used_at": iso(self.used_at),
+            "order_id": self.order_id,
+        }
 
 
 @dataclass
@@ -124,10 +161,17 @@ class Order:
     payload: dict[str, Any] = field(default_factory=dict)  # the request body, for harness assertions
 
     def to_json(self) -> dict[str, Any]:
-        return {"public_id": self.public_id, "order_id": self.order_id,
-                "loyalty_store_slug": self.loyalty_store_slug, "amount": self.amount, "status": self.status,
-                "points_earned": self.points_earned, "customer_public_id": self.customer_public_id,
-                "rewards_used": list(self.rewards_used), "created_at": self.created_at}
+        return {
+            "public_id": self.public_id,
+            "order_id": self.order_id,
+            "loyalty_store_slug": self.loyalty_store_slug,
+            "amount": self.amount,
+            "status": self.status,
+            "points_earned": self.points_earned,
+            "customer_public_id": self.customer_public_id,
+            "rewards_used": list(self.rewards_used),
+            "created_at": self.created_at,
+        }
 
 
 @dataclass
@@ -139,8 +183,11 @@ class Checkin:
     checked_in_at: datetime
 
     def to_json(self) -> dict[str, Any]:
-        return {"public_id": self.public_id, "customer_public_id": self.customer_public_id,
-                "points_earned": self.points_earned}
+        return {
+            "public_id": self.public_id,
+            "customer_public_id": self.customer_public_id,
+            "points_earned": self.points_earned,
+        }
 
 
 @dataclass

@@ -11,20 +11,33 @@ import hmac
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import jwt
 
-from simulators.core.clock import SimClock
-from simulators.pongo import errors
-from simulators.pongo.dataset import Dataset, OAuthClient, random_string
-from simulators.pongo.models import Webhook, iso
+from poscert.simulators.core.clock import SimClock
+from poscert.simulators.pongo import errors
+from poscert.simulators.pongo.dataset import Dataset, OAuthClient, random_string
+from poscert.simulators.pongo.models import Webhook, iso
 
-SCOPES = ("customer.create", "customer.read", "customer.update", "reward.create", "reward.read", "reward.update",
-          "contest-game.create", "contest-game.read", "contest-game.update", "order.create", "order.read",
-          "order.update", "checkin.create")
+SCOPES = (
+    "customer.create",
+    "customer.read",
+    "customer.update",
+    "reward.create",
+    "reward.read",
+    "reward.update",
+    "contest-game.create",
+    "contest-game.read",
+    "contest-game.update",
+    "order.create",
+    "order.read",
+    "order.update",
+    "checkin.create",
+)
 ISSUER = "https://api.heypongo.com"
 CODE_TTL = 600
 ACCESS_TTL = 3600
@@ -85,8 +98,7 @@ class PlatformState:
         self.rng = random.Random(f"pongo:{seed}:platform")
         self.jwt_secret = random_string(self.rng, 64, HEX)
         self.clients: dict[str, OAuthClient] = {dataset.client.client_id: dataset.client}
-        self.logins = {slug: Login(slug, f"admin@{slug}.be", random_string(self.rng, 16))
-                       for slug in dataset.merchants}
+        self.logins = {slug: Login(slug, f"admin@{slug}.be", random_string(self.rng, 16)) for slug in dataset.merchants}
         self.merchant_ids = {slug: f"mer_{random_string(self.rng, 20)}" for slug in dataset.merchants}
         self.codes: dict[str, AuthCode] = {}
         self.access_tokens: dict[str, AccessToken] = {}  # by jti
@@ -114,8 +126,9 @@ class PlatformState:
 
     def issue_code(self, client_id: str, redirect_uri: str, merchant: str, scopes: tuple[str, ...]) -> str:
         code = random_string(self.rng, 64)
-        self.codes[code] = AuthCode(client_id, redirect_uri, merchant, scopes,
-                                    self.clock.now() + timedelta(seconds=CODE_TTL))
+        self.codes[code] = AuthCode(
+            client_id, redirect_uri, merchant, scopes, self.clock.now() + timedelta(seconds=CODE_TTL)
+        )
         return code
 
     # -- token endpoint -------------------------------------------------------------
@@ -137,22 +150,33 @@ class PlatformState:
             if any(s not in SCOPES for s in scopes):
                 raise errors.oauth(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
             return self._issue(client.client_id, merchant, scopes)
-        raise errors.oauth(400, "unsupported_grant_type",
-                           "The authorization grant type is not supported by the authorization server.")
+        raise errors.oauth(
+            400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server."
+        )
 
     def _exchange_code(self, client: OAuthClient, body: dict[str, Any], redirect_required: bool) -> dict[str, Any]:
         value = body.get("code")
         if not value:
-            raise errors.oauth(400, "invalid_request", "The request is missing a required parameter, includes an "
-                                                       "invalid parameter value, includes a parameter more than once, "
-                                                       "or is otherwise malformed. Check the `code` parameter.")
+            raise errors.oauth(
+                400,
+                "invalid_request",
+                "The request is missing a required parameter, includes an "
+                "invalid parameter value, includes a parameter more than once, "
+                "or is otherwise malformed. Check the `code` parameter.",
+            )
         code = self.codes.pop(value, None)  # single use: gone even when the exchange fails
         redirect_uri = body.get("redirect_uri")
-        if (code is None or code.client_id != client.client_id or self.clock.now() >= code.expires_at
-                or (redirect_uri is None and redirect_required)
-                or (redirect_uri is not None and redirect_uri != code.redirect_uri)):
-            raise errors.invalid_grant("The authorization code is invalid, expired, already used, "
-                                       "or was issued to another client or redirect URI.")
+        if (
+            code is None
+            or code.client_id != client.client_id
+            or self.clock.now() >= code.expires_at
+            or (redirect_uri is None and redirect_required)
+            or (redirect_uri is not None and redirect_uri != code.redirect_uri)
+        ):
+            raise errors.invalid_grant(
+                "The authorization code is invalid, expired, already used, "
+                "or was issued to another client or redirect URI."
+            )
         return self._issue(client.client_id, code.merchant, code.scopes)
 
     def _refresh(self, client: OAuthClient, value: str) -> dict[str, Any]:
@@ -168,23 +192,39 @@ class PlatformState:
     def _issue(self, client_id: str, merchant: str, scopes: tuple[str, ...]) -> dict[str, Any]:
         now = self.clock.now()
         jti = random_string(self.rng, 40, HEX)
-        claims = {"iss": ISSUER, "aud": client_id, "sub": self.merchant_ids[merchant], "scopes": list(scopes),
-                  "iat": int(now.timestamp()), "exp": int(now.timestamp()) + ACCESS_TTL, "jti": jti}
+        claims = {
+            "iss": ISSUER,
+            "aud": client_id,
+            "sub": self.merchant_ids[merchant],
+            "scopes": list(scopes),
+            "iat": int(now.timestamp()),
+            "exp": int(now.timestamp()) + ACCESS_TTL,
+            "jti": jti,
+        }
         token = jwt.encode(claims, self.jwt_secret, algorithm="HS256")
-        self.access_tokens[jti] = AccessToken(jti, token, client_id, merchant, scopes,
-                                              now + timedelta(seconds=ACCESS_TTL))
+        self.access_tokens[jti] = AccessToken(
+            jti, token, client_id, merchant, scopes, now + timedelta(seconds=ACCESS_TTL)
+        )
         refresh = random_string(self.rng, 80, HEX)
         self.refresh_tokens[refresh] = RefreshToken(client_id, merchant, scopes, jti)
-        return {"token_type": "Bearer", "expires_in": ACCESS_TTL, "access_token": token,
-                "refresh_token": refresh, "scope": ",".join(scopes)}
+        return {
+            "token_type": "Bearer",
+            "expires_in": ACCESS_TTL,
+            "access_token": token,
+            "refresh_token": refresh,
+            "scope": ",".join(scopes),
+        }
 
     def verify(self, token: str) -> AccessToken | None:
         """A bearer token is good when its signature holds, it was issued here, not revoked, not expired
         by the simulated clock (PyJWT would judge expiry by the wall clock, so that check is ours)."""
         try:
-            claims = jwt.decode(token, self.jwt_secret, algorithms=["HS256"],
-                                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
-                                         "verify_aud": False})
+            claims = jwt.decode(
+                token,
+                self.jwt_secret,
+                algorithms=["HS256"],
+                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False},
+            )
         except jwt.InvalidTokenError:
             return None
         found = self.access_tokens.get(str(claims.get("jti")))
@@ -194,8 +234,9 @@ class PlatformState:
 
     # -- webhooks -------------------------------------------------------------------
     def subscribe(self, merchant: str, event: str, url: str, secret: str | None) -> Webhook:
-        hook = Webhook(f"whk_{random_string(self.rng, 20)}", merchant, event, url,
-                       secret or random_string(self.rng, 32))
+        hook = Webhook(
+            f"whk_{random_string(self.rng, 20)}", merchant, event, url, secret or random_string(self.rng, 32)
+        )
         self.webhooks[hook.id] = hook
         return hook
 
@@ -213,15 +254,23 @@ class PlatformState:
         for hook in self.subscriptions(merchant):
             if hook.event != event:
                 continue
-            body = json.dumps({"event": event, "created_at": iso(self.clock.now()), "data": data},
-                              separators=(",", ":")).encode("utf-8")
-            headers = {"content-type": "application/json", "user-agent": "Pongo-Webhooks/1.0",
-                       "pongo-signature": sign(hook.secret, body, self.clock.timestamp())}
+            body = json.dumps(
+                {"event": event, "created_at": iso(self.clock.now()), "data": data}, separators=(",", ":")
+            ).encode("utf-8")
+            headers = {
+                "content-type": "application/json",
+                "user-agent": "Pongo-Webhooks/1.0",
+                "pongo-signature": sign(hook.secret, body, self.clock.timestamp()),
+            }
             self._send(hook.url, event, headers, body, merchant=merchant)
 
     def secrets(self) -> set[str]:
-        return ({c.client_secret for c in self.clients.values()} | set(self.refresh_tokens)
-                | {t.token for t in self.access_tokens.values()} | {h.secret for h in self.webhooks.values()})
+        return (
+            {c.client_secret for c in self.clients.values()}
+            | set(self.refresh_tokens)
+            | {t.token for t in self.access_tokens.values()}
+            | {h.secret for h in self.webhooks.values()}
+        )
 
 
 def _same(expected: str, given: str | None) -> bool:

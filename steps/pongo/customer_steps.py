@@ -6,9 +6,9 @@ import json
 
 from pytest_bdd import given, parsers, then, when
 
-from drivers.contract import CUSTOMER_NOT_FOUND, NOT_ENOUGH_POINTS, OptIn
-from simulators.pongo.platform import sign
-from steps.pongo.world import PongoWorld
+from poscert.drivers.contract import CUSTOMER_NOT_FOUND, NOT_ENOUGH_POINTS, OptIn
+from poscert.simulators.pongo.platform import sign
+from poscert.steps.pongo.world import PongoWorld
 
 ANSWERS = {"yes": True, "no": False, "no answer": None}
 ELSEWHERE_PHONE = "32475000111"
@@ -22,11 +22,13 @@ def known_customer(world: PongoWorld, phone: str, points: int) -> None:
     world.customer_id, world.customer_points = customer.public_id, points
 
 
-@given(parsers.re(r'(?P<who>an identified|an anonymous) customer starts an order at location (?P<n>\d+)'))
+@given(parsers.re(r"(?P<who>an identified|an anonymous) customer starts an order at location (?P<n>\d+)"))
 def starts_order(world: PongoWorld, who: str, n: str) -> None:
     world.start_session(world.our_locations()[int(n) - 1])
     if who == "an identified":
-        world.screen = world.driver.identify_by_phone(world.backend().customers[world.customer_id].international_phone_number)
+        world.screen = world.driver.identify_by_phone(
+            world.backend().customers[world.customer_id].international_phone_number
+        )
 
 
 @given(parsers.re(r'the customer typed the phone number "(?P<phone>[^"]*)"'))
@@ -41,13 +43,15 @@ def looked_up_by_phone(world: PongoWorld) -> None:
     phone = world.backend().customers[world.customer_id].international_phone_number
     calls = [x for x in world.integration_calls("get_customer_by_phone") if x.path.endswith("/" + phone)]
     assert calls and calls[-1].status == 200, (
-        f"no successful GET customer by phone {phone}; calls: {[x.title() for x in world.integration_calls()]}")
+        f"no successful GET customer by phone {phone}; calls: {[x.title() for x in world.integration_calls()]}"
+    )
 
 
 @then("the loyalty screen shows that customer")
 def shows_customer(world: PongoWorld) -> None:
     assert world.screen is not None and world.screen.customer_id == world.customer_id, (
-        f"the screen shows {world.screen.customer_id if world.screen else None}, not {world.customer_id}")
+        f"the screen shows {world.screen.customer_id if world.screen else None}, not {world.customer_id}"
+    )
 
 
 @then("the loyalty screen shows no customer and tells the customer so")
@@ -70,8 +74,11 @@ def looked_up_by_id(world: PongoWorld) -> None:
 
 @then(parsers.parse('the integration subscribed to "{event}" with an HTTPS URL'))
 def subscribed(world: PongoWorld, event: str) -> None:
-    subs = [x for x in world.integration_calls("create_webhook")
-            if x.status == 201 and isinstance(x.request_body, dict) and x.request_body.get("event") == event]
+    subs = [
+        x
+        for x in world.integration_calls("create_webhook")
+        if x.status == 201 and isinstance(x.request_body, dict) and x.request_body.get("event") == event
+    ]
     assert subs, f"the integration never subscribed to {event}"
     assert str(subs[-1].request_body.get("url", "")).startswith("https://"), "the webhook URL is not HTTPS"
 
@@ -100,22 +107,30 @@ def forged_event(world: PongoWorld) -> None:
     hooks = world.sim.subscriptions(world.merchant)
     assert hooks, "the integration has no webhook subscription to deliver to"
     customer = world.backend().customers[world.customer_id]
-    body = json.dumps({"event": "customer.created", "created_at": "2026-01-15T10:00:00+00:00",
-                       "data": customer.to_json()}).encode()
+    body = json.dumps(
+        {"event": "customer.created", "created_at": "2026-01-15T10:00:00+00:00", "data": customer.to_json()}
+    ).encode()
     stamp = world.sim.clock.timestamp()
-    headers = {"content-type": "application/json",
-               "pongo-signature": f"t={stamp},v1={sign('not-the-secret', body, stamp)}"}
+    headers = {
+        "content-type": "application/json",
+        "pongo-signature": f"t={stamp},v1={sign('not-the-secret', body, stamp)}",
+    }
     world.webhook_status = world.driver.handle_webhook(hooks[0].url, headers, body)
 
 
 @then("the integration refuses the event")
 def event_refused(world: PongoWorld) -> None:
     assert world.webhook_status is not None and 400 <= world.webhook_status < 500, (
-        f"a forged event was answered {world.webhook_status}")
+        f"a forged event was answered {world.webhook_status}"
+    )
 
 
-@when(parsers.re(r'a new customer enlists with the phone number "(?P<phone>[^"]*)" answering '
-                 r'(?P<email>yes|no|no answer) to email and (?P<sms>yes|no|no answer) to SMS'))
+@when(
+    parsers.re(
+        r'a new customer enlists with the phone number "(?P<phone>[^"]*)" answering '
+        r"(?P<email>yes|no|no answer) to email and (?P<sms>yes|no|no answer) to SMS"
+    )
+)
 def enlists(world: PongoWorld, phone: str, email: str, sms: str) -> None:
     world.ensure_session()
     world.optin = OptIn(email=ANSWERS[email], sms=ANSWERS[sms])
@@ -135,8 +150,12 @@ def earned(world: PongoWorld) -> None:
     assert customer.points > 0, "the new customer earned no points from the paid order"
 
 
-@then(parsers.re(r"Pongo recorded the email opt-in as (?P<email>yes|no|no answer) "
-                 r"and the SMS opt-in as (?P<sms>yes|no|no answer)"))
+@then(
+    parsers.re(
+        r"Pongo recorded the email opt-in as (?P<email>yes|no|no answer) "
+        r"and the SMS opt-in as (?P<sms>yes|no|no answer)"
+    )
+)
 def optin_recorded(world: PongoWorld, email: str, sms: str) -> None:
     customer = world.backend().customer_by_phone("32478112233")
     assert customer is not None, "the enlisted customer does not exist in Pongo"
@@ -158,7 +177,9 @@ def no_unasked_consent(world: PongoWorld) -> None:
         for block in blocks:
             assert not (block.get("email_optin") is True and not given_email), f"{x.title()} sent email consent"
             assert not (block.get("sms_optin") is True and not given_sms), f"{x.title()} sent SMS consent"
-            assert not (block.get("has_optin") is True and not (given_email or given_sms)), f"{x.title()} sent has_optin"
+            assert not (block.get("has_optin") is True and not (given_email or given_sms)), (
+                f"{x.title()} sent has_optin"
+            )
 
 
 @then(parsers.parse("the loyalty screen shows a balance of {points:d} points"))
@@ -181,8 +202,7 @@ def lists_rewards(world: PongoWorld) -> None:
 
 @given("the customer has already bought a reward")
 def already_bought(world: PongoWorld) -> None:
-    cheapest = min(world.backend().rewards_for(world.customer_id, world.backend().stores[0].slug),
-                   key=lambda r: r.cost)
+    cheapest = min(world.backend().rewards_for(world.customer_id, world.backend().stores[0].slug), key=lambda r: r.cost)
     world.reward_id, world.won_id = cheapest.public_id, world.buy_for_customer(cheapest.public_id)
 
 
@@ -203,8 +223,11 @@ def redeem_cheapest(world: PongoWorld) -> None:
 
 @then("Pongo recorded the purchase of that reward for the customer")
 def purchase_recorded(world: PongoWorld) -> None:
-    won = [w for w in world.backend().won_rewards.values()
-           if w.reward_public_id == world.reward_id and w.customer_public_id == world.customer_id]
+    won = [
+        w
+        for w in world.backend().won_rewards.values()
+        if w.reward_public_id == world.reward_id and w.customer_public_id == world.customer_id
+    ]
     assert won, "Pongo has no purchase of the reward"
     world.won_id = won[-1].public_id
 
@@ -215,13 +238,18 @@ def refreshed_view(world: PongoWorld) -> None:
     for screen in (world.screen, world.driver.loyalty_screen()):
         assert world.won_id in {r.id for r in screen.purchased}, "the view was not refreshed with the purchase"
         assert screen.balance == world.customer_points - cost, (
-            f"the view shows {screen.balance} points, Pongo has {world.customer_points - cost}")
+            f"the view shows {screen.balance} points, Pongo has {world.customer_points - cost}"
+        )
 
 
 @when("the customer tries to redeem a reward that costs more than their balance")
 def redeem_too_dear(world: PongoWorld) -> None:
-    reward = world.backend().add_reward(title="Grand cru", type="free_product", cost=world.customer_points + 500,
-                                        external_id=world.product("{ours:1}").sku)
+    reward = world.backend().add_reward(
+        title="Grand cru",
+        type="free_product",
+        cost=world.customer_points + 500,
+        external_id=world.product("{ours:1}").sku,
+    )
     world.screen = world.driver.redeem(reward.public_id)
 
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from pytest_bdd import given, parsers, then, when
 
-from steps.pongo.world import PongoWorld, forge_state
+from poscert.steps.pongo.world import PongoWorld, forge_state
 
 
 @given("the merchant has connected the integration")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from drivers.contract import REWARD_NOT_USABLE, REWARD_REMOVED_UNLESS_PAID_HERE, PaymentOutcome
-from steps.pongo.world import PongoWorld
+from poscert.drivers.contract import REWARD_NOT_USABLE, REWARD_REMOVED_UNLESS_PAID_HERE, PaymentOutcome
+from poscert.steps.pongo.world import PongoWorld
 
 NOT_PAID = {
     "the payment is declined": PaymentOutcome.DECLINED,
@@ -17,8 +17,9 @@ NOT_PAID = {
 # -- rewards set up in Pongo's back office ---------------------------------------------------
 @given(parsers.parse('the merchant\'s free product reward lists the SKUs "{skus}"'))
 def free_product_reward(world: PongoWorld, skus: str) -> None:
-    reward = world.backend().add_reward(title="Free treat", type="free_product", cost=100,
-                                        external_id=world.expand(skus))
+    reward = world.backend().add_reward(
+        title="Free treat", type="free_product", cost=100, external_id=world.expand(skus)
+    )
     world.reward_id = reward.public_id
 
 
@@ -76,8 +77,12 @@ def order_and_pay(world: PongoWorld, what: str) -> None:
     world.order = world.driver.pay(PaymentOutcome.APPROVED)
 
 
-@when(parsers.re(r"the customer orders a product and (?P<what>the payment is declined|the payment is abandoned|"
-                 r"the order is cancelled|chooses to pay at the counter)"))
+@when(
+    parsers.re(
+        r"the customer orders a product and (?P<what>the payment is declined|the payment is abandoned|"
+        r"the order is cancelled|chooses to pay at the counter)"
+    )
+)
 def order_not_paid(world: PongoWorld, what: str) -> None:
     order_products(world, 1)
     world.order = world.driver.cancel() if what == "the order is cancelled" else world.driver.pay(NOT_PAID[what])
@@ -103,11 +108,13 @@ def counter_confirms(world: PongoWorld) -> None:
 def single_offer(world: PongoWorld, token: str) -> None:
     sku = world.product(token).sku
     assert [p.sku for p in world.offer.products] == [sku], f"offered {[p.sku for p in world.offer.products]}"
-    free = [l for l in world.order.lines if l.sku == sku and l.reward_id == world.won_id]
+    free = [line for line in world.order.lines if line.sku == sku and line.reward_id == world.won_id]
     assert free and free[0].unit_price == 0, "the single product of the reward is not in the order for free"
 
 
-@then(parsers.re(r"the products offered for the reward are a choice of (?P<a>\{ours:[^}]+\}) and (?P<b>\{ours:[^}]+\})"))
+@then(
+    parsers.re(r"the products offered for the reward are a choice of (?P<a>\{ours:[^}]+\}) and (?P<b>\{ours:[^}]+\})")
+)
 def choice_offer(world: PongoWorld, a: str, b: str) -> None:
     expected = {world.product(a).sku, world.product(b).sku}
     offered = [p.sku for p in world.offer.products]
@@ -123,15 +130,15 @@ def no_offer(world: PongoWorld) -> None:
 @then(parsers.re(r"the order holds (?P<token>\{ours:[^}]+\}) for free, carrying the reward"))
 def holds_free(world: PongoWorld, token: str) -> None:
     sku = world.product(token).sku
-    lines = [l for l in world.order.lines if l.reward_id == world.won_id]
-    assert [l.sku for l in lines] == [sku] and lines[0].unit_price == 0, f"reward lines: {lines}"
+    lines = [line for line in world.order.lines if line.reward_id == world.won_id]
+    assert [line.sku for line in lines] == [sku] and lines[0].unit_price == 0, f"reward lines: {lines}"
 
 
 @then("the product is free but the option is charged at its price")
 def option_charged(world: PongoWorld) -> None:
     product = world.product("{ours:with options}")
     option = product.options[0]
-    line = next(l for l in world.order.lines if l.reward_id == world.won_id)
+    line = next(line for line in world.order.lines if line.reward_id == world.won_id)
     assert line.unit_price == 0, "the reward's product is not free"
     charged = {o.sku: o.price for o in line.options}
     assert charged.get(option.sku) == option.price, f"the option {option.sku} is charged {charged.get(option.sku)}"
@@ -143,7 +150,7 @@ def option_sent(world: PongoWorld) -> None:
     product = world.product("{ours:with options}")
     option = product.options[0]
     body = world.orders_sent(world.order.order_id)[-1].request_body
-    line = next(l for l in body["lines"] if l.get("sku") == product.sku)
+    line = next(line for line in body["lines"] if line.get("sku") == product.sku)
     prices = {o.get("sku") or o.get("name"): o.get("unit_price") for o in line.get("options") or []}
     assert option.price in prices.values(), f"the option went to Pongo at {prices}"
     assert body["amount"] == option.price, f"Pongo was told {body['amount']} was paid"
@@ -153,12 +160,12 @@ def option_sent(world: PongoWorld) -> None:
 def voucher_created(world: PongoWorld) -> None:
     code = world.backend().won_rewards[world.won_id].coupon_code
     assert code and world.offer.voucher_code == code, f"voucher {world.offer.voucher_code}, coupon code {code}"
-    assert any(l.voucher_code == code for l in world.order.lines), "the voucher is not applied to the order"
+    assert any(line.voucher_code == code for line in world.order.lines), "the voucher is not applied to the order"
 
 
 @then(parsers.re(r"the order total is reduced by (?P<discount>\d+|10% of the order) cents"))
 def total_reduced(world: PongoWorld, discount: str) -> None:
-    subtotal = sum(l.unit_price * l.quantity + sum(o.price for o in l.options) for l in world.order.lines)
+    subtotal = sum(line.unit_price * line.quantity + sum(o.price for o in line.options) for line in world.order.lines)
     expected = {subtotal * 10 // 100, round(subtotal * 0.10)} if discount.startswith("10%") else {int(discount)}
     assert world.order.discount in expected, f"discount {world.order.discount}, expected {sorted(expected)}"
     assert world.order.total == subtotal - world.order.discount, "the total does not reflect the voucher"
@@ -182,7 +189,7 @@ def sent_once(world: PongoWorld) -> None:
 @then("the order sent has the products ordered and the amount paid")
 def order_content(world: PongoWorld) -> None:
     body = world.orders_sent(world.order.order_id)[0].request_body
-    assert sorted(l["sku"] for l in body["lines"]) == sorted(world.ordered), f"lines {body['lines']}"
+    assert sorted(line["sku"] for line in body["lines"]) == sorted(world.ordered), f"lines {body['lines']}"
     assert body["amount"] == world.order.total, f"sent amount {body['amount']}, paid {world.order.total}"
 
 
@@ -210,7 +217,7 @@ def all_paid(world: PongoWorld) -> None:
 def reward_confirmed(world: PongoWorld) -> None:
     body = world.orders_sent(world.order.order_id)[-1].request_body
     ids = {world.won_id, world.reward_id}
-    in_lines = any(l.get("reward_id") in ids for l in body.get("lines", []))
+    in_lines = any(line.get("reward_id") in ids for line in body.get("lines", []))
     in_ids = bool(ids & set(body.get("reward_ids") or []))
     used = [x for x in world.integration_calls("use_reward") if world.won_id in x.path and x.ok]
     assert in_lines or in_ids or used, "the reward is neither in the order's lines nor marked used"
@@ -228,7 +235,9 @@ def told_removed(world: PongoWorld) -> None:
 
 @then("the order handed to the counter holds no reward")
 def handed_without_reward(world: PongoWorld) -> None:
-    assert not [l for l in world.order.lines if l.reward_id or l.voucher_code], "the counter got the reward lines"
+    assert not [line for line in world.order.lines if line.reward_id or line.voucher_code], (
+        "the counter got the reward lines"
+    )
 
 
 @then(parsers.parse("the order sent to Pongo carries the store slug mapped to location {n:d}"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from drivers.contract import LOYALTY_UNAVAILABLE, ORDER_PENDING_SYNC
-from simulators.core.faults import Fault
-from steps.pongo.world import PongoWorld
+from poscert.drivers.contract import LOYALTY_UNAVAILABLE, ORDER_PENDING_SYNC
+from poscert.simulators.core.faults import Fault
+from poscert.steps.pongo.world import PongoWorld
 
 OPERATIONS = {"create order": "create_order", "get customer by phone": "get_customer_by_phone"}
 FAILURES = {
@@ -38,8 +38,12 @@ def whole_run_matches_schema(world: PongoWorld) -> None:
     assert_schema_kept(world.integration_calls(scenario="*"))
 
 
-@given(parsers.re(r'Pongo will answer the next "(?P<operation>[^"]+)" with (?P<failure>a 503|a 500|a time-out'
-                  r'(?: after processing it)?)'))
+@given(
+    parsers.re(
+        r'Pongo will answer the next "(?P<operation>[^"]+)" with (?P<failure>a 503|a 500|a time-out'
+        r"(?: after processing it)?)"
+    )
+)
 def arm_fault(world: PongoWorld, operation: str, failure: str) -> None:
     world.sim.faults.arm(Fault(OPERATIONS[operation], **FAILURES[failure]))
 
@@ -92,8 +96,12 @@ def credentials_in_header(world: PongoWorld) -> None:
 def assert_credentials_in_header(calls: list) -> None:
     misplaced = [f"{x.scenario.rpartition('::')[2]} {x.title()}: {m}" for x in calls for m in x.misplaced_secrets]
     assert not misplaced, "credentials outside the Authorization header:\n" + "\n".join(misplaced)
-    bare = [x.title() for x in calls if x.operation not in ("oauth_form", "oauth_authorize", "oauth_token")
-            and not x.request_headers.get("authorization", "").startswith("Bearer ")]
+    bare = [
+        x.title()
+        for x in calls
+        if x.operation not in ("oauth_form", "oauth_authorize", "oauth_token")
+        and not x.request_headers.get("authorization", "").startswith("Bearer ")
+    ]
     assert not bare, f"calls without a Bearer token in the Authorization header: {bare}"
 
 
@@ -108,7 +116,9 @@ def nothing_leaks(world: PongoWorld, integration_logs) -> None:
         assert not leaked, f"{leaked} credential(s) in the {where} (values withheld from this report)"
 
 
-@when(parsers.re(r"a customer of the (?P<which>first|second) merchant identifies at the (?P=which) merchant's location"))
+@when(
+    parsers.re(r"a customer of the (?P<which>first|second) merchant identifies at the (?P=which) merchant's location")
+)
 def identifies_at(world: PongoWorld, which: str) -> None:
     merchant = world.merchant if which == "first" else world.sim.other_merchant
     world.start_session(world.our_locations(merchant)[0])
@@ -122,7 +132,11 @@ def tokens_per_merchant(world: PongoWorld) -> None:
     sessions = world.journal.events("session")
     assert len(sessions) >= 2
     for session, following in zip(sessions, sessions[1:] + [None], strict=True):
-        calls = [x for x in world.integration_calls() if x.seq > session.seq and (following is None or x.seq < following.seq)]
+        calls = [
+            x for x in world.integration_calls() if x.seq > session.seq and (following is None or x.seq < following.seq)
+        ]
         owner = session.detail["merchant"]
         wrong = [f"{x.title()} as {x.merchant}" for x in calls if x.merchant not in (owner, None)]
-        assert calls and not wrong, f"calls for {session.detail['location']} (merchant {owner}) used another token: {wrong}"
+        assert calls and not wrong, (
+            f"calls for {session.detail['location']} (merchant {owner}) used another token: {wrong}"
+        )

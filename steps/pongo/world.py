@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 import httpx
 
-from drivers.contract import Connection, LoyaltyScreen, OptIn, OrderView, Product, RewardOffer
-from poscert.journal import Exchange, Journal
-from simulators.pongo import PongoSimulator
+from poscert.base.journal import Exchange, Journal
+from poscert.drivers.contract import Connection, LoyaltyScreen, OptIn, OrderView, Product, RewardOffer
+from poscert.simulators.pongo.simulator import PongoSimulator
 
 SANDBOX = "https://sandbox-api.heypongo.com"
 BROWSER = {"user-agent": "poscert merchant browser", "x-poscert-actor": "merchant-browser"}
@@ -23,6 +23,8 @@ BROWSER = {"user-agent": "poscert merchant browser", "x-poscert-actor": "merchan
 
 def merchant_browser() -> httpx.Client:
     return httpx.Client(headers=BROWSER, follow_redirects=False)
+
+
 OURS = re.compile(r"\{ours:([^}]+)\}")
 
 
@@ -65,9 +67,15 @@ class PongoWorld:
         query = {k: v[0] for k, v in parse_qs(urlparse(authorize_url).query).items()}
         form = self.browser.get(authorize_url)
         assert form.status_code == 200, f"Pongo's OAuth form answered {form.status_code}: {form.text[:200]}"
-        answer = self.browser.post(f"{SANDBOX}/v1/oauth/form", data={
-            **{k: query.get(k, "") for k in ("client_id", "redirect_uri", "state", "scope")},
-            "email": backend.login_email, "password": backend.login_password, "decision": decision})
+        answer = self.browser.post(
+            f"{SANDBOX}/v1/oauth/form",
+            data={
+                **{k: query.get(k, "") for k in ("client_id", "redirect_uri", "state", "scope")},
+                "email": backend.login_email,
+                "password": backend.login_password,
+                "decision": decision,
+            },
+        )
         assert answer.status_code == 302, f"consent answered {answer.status_code}: {answer.text[:200]}"
         return answer.headers["location"]
 
@@ -123,19 +131,29 @@ class PongoWorld:
         return won.public_id
 
     # -- what went over the wire -------------------------------------------------------
-    def integration_calls(self, operation: str | tuple[str, ...] | None = None, *,
-                          scenario: str | None = None) -> list[Exchange]:
+    def integration_calls(
+        self, operation: str | tuple[str, ...] | None = None, *, scenario: str | None = None
+    ) -> list[Exchange]:
         """Requests the integration made (not the harness's browser); this scenario's, or `scenario="*"`."""
-        return [x for x in self.journal.exchanges(operation, scenario=scenario)
-                if x.request_headers.get("x-poscert-actor") != "merchant-browser"]
+        return [
+            x
+            for x in self.journal.exchanges(operation, scenario=scenario)
+            if x.request_headers.get("x-poscert-actor") != "merchant-browser"
+        ]
 
     def orders_sent(self, order_id: str | None = None) -> list[Exchange]:
-        return [x for x in self.integration_calls("create_order")
-                if order_id is None or (isinstance(x.request_body, dict) and x.request_body.get("order_id") == order_id)]
+        return [
+            x
+            for x in self.integration_calls("create_order")
+            if order_id is None or (isinstance(x.request_body, dict) and x.request_body.get("order_id") == order_id)
+        ]
 
     def token_grants(self, *grants: str) -> list[Exchange]:
-        return [x for x in self.integration_calls("oauth_token")
-                if isinstance(x.request_body, dict) and x.request_body.get("grant_type") in grants]
+        return [
+            x
+            for x in self.integration_calls("oauth_token")
+            if isinstance(x.request_body, dict) and x.request_body.get("grant_type") in grants
+        ]
 
 
 def forge_state(callback_url: str) -> str:

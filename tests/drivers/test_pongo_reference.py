@@ -10,26 +10,37 @@ import httpx
 import pytest
 import respx
 
-from drivers.contract import (LOYALTY_UNAVAILABLE, Connection, Integration, OptIn, Option, PaymentOutcome,
-                              Product)
-from drivers.pongo.client import NotConnected, PongoClient, PongoUnavailable
-from drivers.pongo.contract import PongoIntegration
-from drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line
-from drivers.pongo.phone import calling_code, normalize_phone
-from drivers.pongo.reference import PongoKiosk, PongoPOS
-from drivers.pongo.signature import expected_signature, verify
+from poscert.drivers.contract import (
+    LOYALTY_UNAVAILABLE,
+    Connection,
+    Integration,
+    OptIn,
+    Option,
+    PaymentOutcome,
+    Product,
+)
+from poscert.drivers.pongo.client import NotConnected, PongoClient, PongoUnavailable
+from poscert.drivers.pongo.contract import PongoIntegration
+from poscert.drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line
+from poscert.drivers.pongo.phone import calling_code, normalize_phone
+from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
+from poscert.drivers.pongo.signature import expected_signature, verify
 
 BASE = "https://sandbox-api.heypongo.com"
 CONNECTION = Connection(BASE, "client-1", "s3cret-client", "https://partner.example/pongo/callback")
-BURGER = Product("PSC-BURGER", "Burger", 900, (Option("PSC-OPT-CHEESE", "Cheese", 80),
-                                               Option("PSC-OPT-BACON", "Bacon", 120)))
+BURGER = Product(
+    "PSC-BURGER", "Burger", 900, (Option("PSC-OPT-CHEESE", "Cheese", 80), Option("PSC-OPT-BACON", "Bacon", 120))
+)
 COFFEE = Product("PSC-COFFEE", "Coffee", 250)
 
 
 # -- phone numbers -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["+32 470 12 34 56", "0032470123456", "0470/12.34.56", "(0470) 12-34-56",
-                                   "+32 (0)470 123 456", " 32470123456 "])
+
+@pytest.mark.parametrize(
+    "typed",
+    ["+32 470 12 34 56", "0032470123456", "0470/12.34.56", "(0470) 12-34-56", "+32 (0)470 123 456", " 32470123456 "],
+)
 def test_phone_numbers_become_pongo_international_digits(typed: str) -> None:
     assert normalize_phone(typed, "32") == "32470123456"
 
@@ -46,6 +57,7 @@ def test_unreadable_phone_numbers_are_refused(typed: str) -> None:
 
 
 # -- rewards and orders ----------------------------------------------------------------------
+
 
 def test_reward_skus_are_filtered_to_our_catalog() -> None:
     catalog = [BURGER, COFFEE]
@@ -76,13 +88,15 @@ def test_vouchers_take_cents_or_a_percentage_off_never_more_than_the_order() -> 
     assert (order.discount, order.total) == (123, 1107)
     order.vouchers.append(Voucher("PGO-CCCC-DDDD", "won_3", "50 EUR", "voucher_amount", 5000))
     assert (order.discount, order.total) == (1230, 0)
-    payload = order.payload(store_slug="s", channel="pos", delivery_mode="eat_in", delivery_status="delivered",
-                            customer=None)
+    payload = order.payload(
+        store_slug="s", channel="pos", delivery_mode="eat_in", delivery_status="delivered", customer=None
+    )
     assert [line["reward_id"] for line in payload["lines"] if "reward_id" in line] == ["won_2", "won_3"]
     assert payload["payments"] == [] and "customer" not in payload
 
 
 # -- webhook signatures ----------------------------------------------------------------------
+
 
 def test_signatures_are_checked_on_the_raw_body() -> None:
     body = b'{"event":"customer.created"}'
@@ -96,9 +110,18 @@ def test_signatures_are_checked_on_the_raw_body() -> None:
 
 # -- the HTTP client -------------------------------------------------------------------------
 
+
 def tokens(access: str, refresh: str) -> httpx.Response:
-    return httpx.Response(200, json={"token_type": "Bearer", "expires_in": 3600, "access_token": access,
-                                     "refresh_token": refresh, "scope": "customer.read"})
+    return httpx.Response(
+        200,
+        json={
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "access_token": access,
+            "refresh_token": refresh,
+            "scope": "customer.read",
+        },
+    )
 
 
 ME = httpx.Response(200, json={"data": {"merchant": {"public_id": "mer_1", "name": "M", "slug": "m"}}})
@@ -106,8 +129,9 @@ ME = httpx.Response(200, json={"data": {"merchant": {"public_id": "mer_1", "name
 
 @respx.mock(base_url=BASE, assert_all_called=False)
 def test_a_401_refreshes_once_stores_the_rotated_token_and_retries(respx_mock: respx.MockRouter) -> None:
-    token = respx_mock.post("/v1/oauth/token").mock(side_effect=[tokens("a1", "r1"), tokens("a2", "r2"),
-                                                                 tokens("a3", "r3")])
+    token = respx_mock.post("/v1/oauth/token").mock(
+        side_effect=[tokens("a1", "r1"), tokens("a2", "r2"), tokens("a3", "r3")]
+    )
     respx_mock.get("/v1/oauth/me").mock(return_value=ME)
     empty = httpx.Response(200, json={"data": []})
     stores = respx_mock.get("/v1/stores").mock(side_effect=[httpx.Response(401), empty, httpx.Response(401), empty])
@@ -115,8 +139,12 @@ def test_a_401_refreshes_once_stores_the_rotated_token_and_retries(respx_mock: r
     assert client.connect("code-1")["public_id"] == "mer_1"
     assert client.call("mer_1", "GET", "/v1/stores").status_code == 200
     assert client.call("mer_1", "GET", "/v1/stores").status_code == 200
-    assert [c.request.headers["authorization"] for c in stores.calls] == ["Bearer a1", "Bearer a2", "Bearer a2",
-                                                                          "Bearer a3"]
+    assert [c.request.headers["authorization"] for c in stores.calls] == [
+        "Bearer a1",
+        "Bearer a2",
+        "Bearer a2",
+        "Bearer a3",
+    ]
     refreshes = [parse_qs(c.request.content.decode()) for c in token.calls[1:]]
     assert [r["refresh_token"] for r in refreshes] == [["r1"], ["r2"]]  # the rotated one was kept
     assert all("a1" not in str(c.request.url) for c in stores.calls)  # tokens never in URLs
@@ -124,8 +152,12 @@ def test_a_401_refreshes_once_stores_the_rotated_token_and_retries(respx_mock: r
 
 @respx.mock(base_url=BASE, assert_all_called=False)
 def test_a_refused_refresh_means_the_merchant_must_reconnect(respx_mock: respx.MockRouter) -> None:
-    respx_mock.post("/v1/oauth/token").mock(side_effect=[tokens("a1", "r1"), httpx.Response(
-        400, json={"error": "invalid_grant", "error_description": "x", "message": "x"})])
+    respx_mock.post("/v1/oauth/token").mock(
+        side_effect=[
+            tokens("a1", "r1"),
+            httpx.Response(400, json={"error": "invalid_grant", "error_description": "x", "message": "x"}),
+        ]
+    )
     respx_mock.get("/v1/oauth/me").mock(return_value=ME)
     respx_mock.get("/v1/stores").mock(return_value=httpx.Response(401))
     client = PongoClient(CONNECTION)
@@ -147,6 +179,7 @@ def test_5xx_and_time_outs_are_pongo_unavailable(respx_mock: respx.MockRouter) -
 
 # -- the integrations --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("cls", [PongoKiosk, PongoPOS])
 def test_both_implement_the_contract(cls: type) -> None:
     integration = cls(CONNECTION)
@@ -167,8 +200,15 @@ def test_the_connect_button_opens_pongo_form_with_a_fresh_state() -> None:
     assert len(query["state"][0]) >= 20 and query["state"] != parse_qs(second.query)["state"]
 
 
-@pytest.mark.parametrize("callback", ["?code=c&state=forged", "?error=access_denied&state={state}",
-                                      "?code=c", "https://evil.example/pongo/callback?code=c&state={state}"])
+@pytest.mark.parametrize(
+    "callback",
+    [
+        "?code=c&state=forged",
+        "?error=access_denied&state={state}",
+        "?code=c",
+        "https://evil.example/pongo/callback?code=c&state={state}",
+    ],
+)
 def test_untrusted_callbacks_are_refused_without_a_token_call(callback: str) -> None:
     kiosk = PongoKiosk(CONNECTION)
     state = parse_qs(urlsplit(kiosk.start_connect()).query)["state"][0]
@@ -179,18 +219,37 @@ def test_untrusted_callbacks_are_refused_without_a_token_call(callback: str) -> 
 
 
 @respx.mock(base_url=BASE, assert_all_called=False)
-def test_pongo_down_tells_the_customer_and_keeps_the_paid_order(respx_mock: respx.MockRouter,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_pongo_down_tells_the_customer_and_keeps_the_paid_order(
+    respx_mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="poscert.integration.pongo")
     respx_mock.post("/v1/oauth/token").mock(return_value=tokens("acc-XYZ", "ref-XYZ"))
     respx_mock.get("/v1/oauth/me").mock(return_value=ME)
-    respx_mock.get("/v1/stores").mock(return_value=httpx.Response(200, json={"data": [
-        {"public_id": "store_1", "slug": "m-gent", "name": "M Gent", "address": "", "zip_code": "",
-         "city": "Gent", "country": "BE"}]}))
+    respx_mock.get("/v1/stores").mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "data": [
+                    {
+                        "public_id": "store_1",
+                        "slug": "m-gent",
+                        "name": "M Gent",
+                        "address": "",
+                        "zip_code": "",
+                        "city": "Gent",
+                        "country": "BE",
+                    }
+                ]
+            },
+        )
+    )
     respx_mock.get("/v1/customers/phone/32470123456").mock(return_value=httpx.Response(503))
-    orders = respx_mock.post("/v1/orders").mock(side_effect=[
-        httpx.ReadTimeout("slow"), httpx.Response(202, json={"message": "This order has already been processed.",
-                                                             "id": "ord_1"})])
+    orders = respx_mock.post("/v1/orders").mock(
+        side_effect=[
+            httpx.ReadTimeout("slow"),
+            httpx.Response(202, json={"message": "This order has already been processed.", "id": "ord_1"}),
+        ]
+    )
     kiosk = PongoKiosk(CONNECTION)
     state = parse_qs(urlsplit(kiosk.start_connect()).query)["state"][0]
     kiosk.finish_connect(f"{CONNECTION.redirect_uri}?code=c&state={state}")

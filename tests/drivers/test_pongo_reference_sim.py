@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterator, TypeVar
+from collections.abc import Iterator
+from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from drivers.contract import (CUSTOMER_NOT_FOUND, LOYALTY_UNAVAILABLE, NOT_ENOUGH_POINTS, ORDER_PENDING_SYNC,
-                              REWARD_NOT_USABLE, REWARD_REMOVED_UNLESS_PAID_HERE, Connection, OptIn, PaymentOutcome)
-from drivers.pongo.integration import PongoReference
-from drivers.pongo.reference import PongoKiosk, PongoPOS
-from simulators.core.faults import Fault
-from simulators.core.transports import respx_router
-from simulators.pongo import MerchantBackend, PongoSimulator
+from poscert.drivers.contract import (
+    CUSTOMER_NOT_FOUND,
+    LOYALTY_UNAVAILABLE,
+    NOT_ENOUGH_POINTS,
+    ORDER_PENDING_SYNC,
+    REWARD_NOT_USABLE,
+    REWARD_REMOVED_UNLESS_PAID_HERE,
+    Connection,
+    OptIn,
+    PaymentOutcome,
+)
+from poscert.drivers.pongo.integration import PongoReference
+from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
+from poscert.simulators.core.faults import Fault
+from poscert.simulators.core.transports import respx_router
+from poscert.simulators.pongo.simulator import MerchantBackend, PongoSimulator
 
 BASE = "https://sandbox-api.heypongo.com"
 Integration = TypeVar("Integration", bound=PongoReference)
@@ -39,9 +49,15 @@ def connect(integration: PongoReference, sim: PongoSimulator, merchant: str) -> 
     with httpx.Client() as browser:
         assert browser.get(form).status_code == 200
         query = {name: values[0] for name, values in parse_qs(urlsplit(form).query).items()}
-        answer = browser.post(f"{BASE}/v1/oauth/form", data={
-            **{k: query[k] for k in ("client_id", "redirect_uri", "state", "scope")},
-            "email": backend.login_email, "password": backend.login_password, "decision": "approve"})
+        answer = browser.post(
+            f"{BASE}/v1/oauth/form",
+            data={
+                **{k: query[k] for k in ("client_id", "redirect_uri", "state", "scope")},
+                "email": backend.login_email,
+                "password": backend.login_password,
+                "decision": "approve",
+            },
+        )
     assert answer.status_code == 302
     integration.finish_connect(answer.headers["location"])
 
@@ -53,7 +69,7 @@ def installed(cls: type[Integration], sim: PongoSimulator, merchant: str | None 
     sim.deliver_webhook = integration.handle_webhook
     connect(integration, sim, merchant or sim.default_merchant)
     slugs = integration.sync_stores()
-    for location, slug in zip(integration.locations(), slugs):
+    for location, slug in zip(integration.locations(), slugs, strict=False):
         integration.map_location(location, slug)
     integration.start_session(integration.locations()[0])
     return integration
@@ -102,8 +118,9 @@ def test_kiosk_journey_identify_redeem_use_rewards_and_pay(sim: PongoSimulator) 
     assert sorted(order.rewards_used) == sorted([won_coffee.id, won_voucher.id])
     assert order.payload["loyalty_store_slug"] == backend.stores[0].slug and order.payload["channel"] == "kiosk"
     free = next(line for line in order.payload["lines"] if line["sku"] == "PSC-COFFEE")
-    assert free["unit_price"] == 0 and free["options"] == [{"sku": "PSC-OPT-OATMILK", "name": "Oat milk",
-                                                            "unit_price": 40}]
+    assert free["unit_price"] == 0 and free["options"] == [
+        {"sku": "PSC-OPT-OATMILK", "name": "Oat milk", "unit_price": 40}
+    ]
     assert len(sim.journal.exchanges("create_order")) == 1
     assert "Loyalty points earned: 9" in kiosk.receipt()
 
@@ -177,7 +194,8 @@ def test_after_a_paid_order_the_next_customer_starts_a_new_visit(sim: PongoSimul
     assert first.order_id != second.order_id and [line.sku for line in second.lines] == ["PSC-CROISSANT"]
     newcomer = sim.backend(sim.default_merchant).customer_by_phone("32478112233")
     assert [e.request_body.get("customer") for e in sim.journal.exchanges("create_order")][1] == {
-        "public_id": newcomer.public_id}
+        "public_id": newcomer.public_id
+    }
 
 
 def test_external_payment_drops_rewards_and_waits_for_the_callback(sim: PongoSimulator) -> None:
@@ -235,7 +253,9 @@ def test_each_merchant_is_served_with_its_own_token(sim: PongoSimulator) -> None
     pos.pay(PaymentOutcome.APPROVED)
     sent = sim.journal.exchanges("create_order")
     assert [(e.merchant, e.request_body["loyalty_store_slug"]) for e in sent] == [
-        (sim.other_merchant, other_store), (sim.default_merchant, sim.backend(sim.default_merchant).stores[0].slug)]
+        (sim.other_merchant, other_store),
+        (sim.default_merchant, sim.backend(sim.default_merchant).stores[0].slug),
+    ]
     assert len(sim.state.subscriptions(sim.other_merchant)) == 1
 
 
@@ -248,8 +268,9 @@ def test_expired_tokens_are_refreshed_and_the_call_retried(sim: PongoSimulator) 
     assert grants == ["authorization_code", "refresh_token"]
 
 
-def test_a_lost_answer_is_resent_with_the_same_order_id_and_counted_once(sim: PongoSimulator,
-                                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_a_lost_answer_is_resent_with_the_same_order_id_and_counted_once(
+    sim: PongoSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="poscert.integration.pongo")
     pos = installed(PongoPOS, sim)
     backend = sim.backend(sim.default_merchant)
@@ -276,6 +297,5 @@ def test_pongo_down_during_enlist_enrols_the_customer_with_the_order(sim: PongoS
     kiosk.add_product("PSC-BURGER")
     kiosk.pay(PaymentOutcome.APPROVED)
     created = sim.backend(sim.default_merchant).customer_by_phone("32477123456")
-    assert (created.first_name, created.sms_optin, created.email_optin, created.has_optin) == ("Sam", True, False,
-                                                                                                True)
+    assert (created.first_name, created.sms_optin, created.email_optin, created.has_optin) == ("Sam", True, False, True)
     assert created.points == 9

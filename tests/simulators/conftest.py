@@ -13,13 +13,15 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from simulators.core.transports import mock_transport
-from simulators.pongo import PongoSimulator
+from poscert.simulators.core.transports import mock_transport
+from poscert.simulators.pongo.simulator import PongoSimulator
 
 BASE = "https://sandbox-api.heypongo.com"
 REDIRECT = "https://partner.example/pongo/callback"
-ALL_SCOPES = ("customer.create,customer.read,customer.update,reward.read,reward.update,order.create,order.read,"
-              "order.update,checkin.create")
+ALL_SCOPES = (
+    "customer.create,customer.read,customer.update,reward.read,reward.update,order.create,order.read,"
+    "order.update,checkin.create"
+)
 
 
 @pytest.fixture
@@ -42,12 +44,23 @@ def client(sim: PongoSimulator):
         yield http
 
 
-def authorize(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES, merchant: str | None = None,
-              state: str | None = "st4te") -> str:
+def authorize(
+    client: httpx.Client,
+    sim: PongoSimulator,
+    scope: str = ALL_SCOPES,
+    merchant: str | None = None,
+    state: str | None = "st4te",
+) -> str:
     """Play the merchant on the consent form; returns the code from the redirect."""
     backend = sim.backend(merchant or sim.default_merchant)
-    form = {"client_id": sim.oauth_client.client_id, "redirect_uri": REDIRECT, "scope": scope,
-            "email": backend.login_email, "password": backend.login_password, "decision": "approve"}
+    form = {
+        "client_id": sim.oauth_client.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": scope,
+        "email": backend.login_email,
+        "password": backend.login_password,
+        "decision": "approve",
+    }
     if state is not None:
         form["state"] = state
     answer = client.post("/v1/oauth/form", data=form)
@@ -56,12 +69,18 @@ def authorize(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES
     return query["code"][0]
 
 
-def connect(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES,
-            merchant: str | None = None) -> dict:
+def connect(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES, merchant: str | None = None) -> dict:
     code = authorize(client, sim, scope, merchant)
-    answer = client.post("/v1/oauth/token", json={
-        "grant_type": "authorization_code", "client_id": sim.oauth_client.client_id,
-        "client_secret": sim.oauth_client.client_secret, "code": code, "redirect_uri": REDIRECT})
+    answer = client.post(
+        "/v1/oauth/token",
+        json={
+            "grant_type": "authorization_code",
+            "client_id": sim.oauth_client.client_id,
+            "client_secret": sim.oauth_client.client_secret,
+            "code": code,
+            "redirect_uri": REDIRECT,
+        },
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -90,7 +109,9 @@ def shop(sim: PongoSimulator):
 def schema_errors(sim: PongoSimulator, document: str, part: str, instance: object) -> list[str]:
     """Check an instance against one part of a schema document with the reference `jsonschema` package."""
     registry = Registry().with_resources(
-        (doc["$id"], Resource.from_contents(doc)) for doc in sim.schemas.documents.values())
-    validator = Draft202012Validator({"$ref": sim.schemas.uri(document, part)}, registry=registry,
-                                     format_checker=FormatChecker())
+        (doc["$id"], Resource.from_contents(doc)) for doc in sim.schemas.documents.values()
+    )
+    validator = Draft202012Validator(
+        {"$ref": sim.schemas.uri(document, part)}, registry=registry, format_checker=FormatChecker()
+    )
     return [e.message for e in validator.iter_errors(instance)]

@@ -5,21 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from poscert.validation import schema_refs
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from simulators.core.openapi import build_openapi
-from simulators.pongo import PongoSimulator
+from poscert.base.validation import schema_refs
+from poscert.simulators.core.openapi import build_openapi
+from poscert.simulators.pongo.simulator import PongoSimulator
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict:
     return build_openapi(PongoSimulator)
-
-
 
 
 def _pointer(document: dict, ref: str):
@@ -39,7 +36,9 @@ def test_every_route_is_described(spec):
     assert set(order["responses"]) >= {"201", "202", "401", "422", "default"}
     assert spec["paths"]["/v1/oauth/token"]["post"]["security"] == []
     assert set(spec["paths"]["/v1/oauth/token"]["post"]["requestBody"]["content"]) == {
-        "application/json", "application/x-www-form-urlencoded"}
+        "application/json",
+        "application/x-www-form-urlencoded",
+    }
     assert "content" not in spec["paths"]["/v1/webhooks/{id}"]["delete"]["responses"]["204"]
 
 
@@ -63,13 +62,22 @@ def test_embedded_schemas_validate_like_the_originals(spec):
     """The order body through the OpenAPI document's copy: the same verdicts as through the schema files."""
     resource = Resource.from_contents(spec, default_specification=DRAFT202012)
     registry = Registry().with_resource("urn:openapi", resource)
-    validator = Draft202012Validator({"$ref": "urn:openapi#/components/schemas/create_order/$defs/request"},
-                                     registry=registry)
+    validator = Draft202012Validator(
+        {"$ref": "urn:openapi#/components/schemas/create_order/$defs/request"}, registry=registry
+    )
     assert not validator.is_valid({"lines": []})
-    body = {"order_id": "1", "channel": "pos", "delivery_mode": "eat_in", "loyalty_store_slug": "s", "amount": 1,
-            "status": "paid", "created_at": "2026-01-15T10:00:00+00:00", "delivery_status": "ready",
-            "lines": [{"sku": "a", "name": "a", "quantity": 1, "unit_price": 1}],
-            "customer": {"international_phone_number": "32470000000"}}
+    body = {
+        "order_id": "1",
+        "channel": "pos",
+        "delivery_mode": "eat_in",
+        "loyalty_store_slug": "s",
+        "amount": 1,
+        "status": "paid",
+        "created_at": "2026-01-15T10:00:00+00:00",
+        "delivery_status": "ready",
+        "lines": [{"sku": "a", "name": "a", "quantity": 1, "unit_price": 1}],
+        "customer": {"international_phone_number": "32470000000"},
+    }
     assert list(validator.iter_errors(body)) == []
 
 

@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import pytest
 
-from simulators.core.messages import SimRequest
-from simulators.core.simulator import MAX_BODY_BYTES
+from poscert.simulators.core.messages import SimRequest
+from poscert.simulators.core.simulator import MAX_BODY_BYTES
 
 JSON = {"content-type": "application/json"}
 CUSTOMER = "/v1/customers"
 
 CASES = {
     # name: (method, path, headers, body, status, a key expected in `errors` or a message fragment)
-    "malformed json": ("POST", CUSTOMER, JSON, b'{"international_phone_number": ', 422,
-                       "international_phone_number"),
+    "malformed json": ("POST", CUSTOMER, JSON, b'{"international_phone_number": ', 422, "international_phone_number"),
     "json list body": ("POST", CUSTOMER, JSON, b"[1, 2]", 422, "international_phone_number"),
     "json string body": ("POST", "/v1/orders", JSON, b'"order"', 422, "lines"),
-    "text/plain body": ("POST", CUSTOMER, {"content-type": "text/plain"},
-                        b'{"international_phone_number": "32470000009"}', 422, "international_phone_number"),
-    "no content type": ("POST", CUSTOMER, {}, b'{"international_phone_number": "32470000009"}', 422,
-                        "international_phone_number"),
+    "text/plain body": (
+        "POST",
+        CUSTOMER,
+        {"content-type": "text/plain"},
+        b'{"international_phone_number": "32470000009"}',
+        422,
+        "international_phone_number",
+    ),
+    "no content type": (
+        "POST",
+        CUSTOMER,
+        {},
+        b'{"international_phone_number": "32470000009"}',
+        422,
+        "international_phone_number",
+    ),
     "invalid utf-8": ("POST", CUSTOMER, JSON, b'{"first_name": "\xff\xfe"}', 422, "international_phone_number"),
-    "wrong types": ("POST", CUSTOMER, JSON, b'{"international_phone_number": 32470000009, "tags": "vip"}', 422,
-                    "tags"),
+    "wrong types": ("POST", CUSTOMER, JSON, b'{"international_phone_number": 32470000009, "tags": "vip"}', 422, "tags"),
     "bad enum": ("POST", "/v1/orders", JSON, b'{"channel": "fax"}', 422, "channel"),
     "bad date-time": ("POST", "/v1/orders", JSON, b'{"created_at": "yesterday"}', 422, "created_at"),
     "empty lines": ("POST", "/v1/orders", JSON, b'{"lines": []}', 422, "lines"),
@@ -32,8 +42,14 @@ CASES = {
     "bad query enum": ("GET", "/v1/customers/cust_x/rewards?status=maybe", {}, b"", 422, "status"),
     "unknown route": ("GET", "/v1/nothing", {}, b"", 404, "The route v1/nothing could not be found."),
     "unversioned": ("GET", "/stores", {}, b"", 404, "could not be found"),
-    "wrong method": ("POST", "/v1/stores", {}, b"", 405,
-                     "The POST method is not supported for route v1/stores. Supported methods: GET, HEAD."),
+    "wrong method": (
+        "POST",
+        "/v1/stores",
+        {},
+        b"",
+        405,
+        "The POST method is not supported for route v1/stores. Supported methods: GET, HEAD.",
+    ),
     "delete customer": ("DELETE", "/v1/customers/cust_x", {}, b"", 405, "GET, HEAD, PUT, PATCH"),
     "oversized": ("POST", CUSTOMER, JSON, b"{" + b" " * MAX_BODY_BYTES + b"}", 413, "too large"),
     "no token": ("GET", "/v1/stores", {"authorization": ""}, b"", 401, "Unauthenticated."),
@@ -45,11 +61,23 @@ CASES = {
     "long id": ("GET", "/v1/customers/" + "x" * 5000, {}, b"", 404, "Customer"),
     "trailing slash": ("GET", "/v1/customers/", {}, b"", 404, "could not be found"),
     "unknown phone head": ("HEAD", "/v1/customers/phone/+32", {}, b"", 404, None),
-    "other merchant's reward": ("POST", "/v1/rewards/{other_reward}/buy", JSON, b'{"customer": "c", '
-                                b'"store_slug": "s"}', 404, "Reward"),
+    "other merchant's reward": (
+        "POST",
+        "/v1/rewards/{other_reward}/buy",
+        JSON,
+        b'{"customer": "c", "store_slug": "s"}',
+        404,
+        "Reward",
+    ),
     "oauth form without client": ("GET", "/v1/oauth/form", {}, b"", 422, "client_id"),
-    "oauth form post empty": ("POST", "/v1/oauth/form", {"content-type": "application/x-www-form-urlencoded"}, b"",
-                              422, "decision"),
+    "oauth form post empty": (
+        "POST",
+        "/v1/oauth/form",
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"",
+        422,
+        "decision",
+    ),
     "oauth token malformed": ("POST", "/v1/oauth/token", JSON, b"{", 400, "invalid_request"),
 }
 
@@ -89,7 +117,7 @@ def test_head_on_a_get_route_answers_like_get(api):
 
 def test_a_secret_in_the_url_is_journaled(api, sim, token):
     api.get("/v1/stores", params={"token": token["access_token"]})
-    assert sim.journal.last("list_stores").misplaced_secrets == ["secret in the URL query"]
+    assert sim.journal.last("list_stores").misplaced_secrets == ["secret in the token query parameter"]
 
 
 def test_a_secret_in_another_header_or_the_path_is_journaled_and_masked(api, sim, token):
@@ -119,12 +147,20 @@ def test_edge_values_never_break_the_simulator(api, shop, name):
     if extra is None:
         answer = api.get(path)
     else:
-        base = {"/v1/orders": {"order_id": "E-1", "channel": "pos", "delivery_mode": "eat_in",
-                               "loyalty_store_slug": shop.stores[0].slug, "amount": 100, "status": "paid",
-                               "created_at": "2026-01-15T09:00:00+00:00", "delivery_status": "delivered",
-                               "lines": [{"sku": "A", "name": "A", "quantity": 1, "unit_price": 100}]},
-                "/v1/checkins": {"store_slug": shop.stores[0].slug, "amount": 100, "tags": []},
-                "/v1/customers": {"international_phone_number": "32470000042",
-                                  "reference_store_slug": shop.stores[0].slug}}[path]
+        base = {
+            "/v1/orders": {
+                "order_id": "E-1",
+                "channel": "pos",
+                "delivery_mode": "eat_in",
+                "loyalty_store_slug": shop.stores[0].slug,
+                "amount": 100,
+                "status": "paid",
+                "created_at": "2026-01-15T09:00:00+00:00",
+                "delivery_status": "delivered",
+                "lines": [{"sku": "A", "name": "A", "quantity": 1, "unit_price": 100}],
+            },
+            "/v1/checkins": {"store_slug": shop.stores[0].slug, "amount": 100, "tags": []},
+            "/v1/customers": {"international_phone_number": "32470000042", "reference_store_slug": shop.stores[0].slug},
+        }[path]
         answer = api.post(path, json={**base, **extra})
     assert answer.status_code == 422, answer.text

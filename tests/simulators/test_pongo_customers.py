@@ -15,9 +15,20 @@ def test_stores_list_the_merchants_stores(api, shop):
 
 
 def test_create_customer(api, shop):
-    answer = api.post("/v1/customers", json=new_customer(shop, first_name="Léa", sms_optin=True, email_optin=False,
-                                                         email="lea@example.be", birthday="1990-02-03",
-                                                         tags=["vip"], points=10, pin="1234"))
+    answer = api.post(
+        "/v1/customers",
+        json=new_customer(
+            shop,
+            first_name="Léa",
+            sms_optin=True,
+            email_optin=False,
+            email="lea@example.be",
+            birthday="1990-02-03",
+            tags=["vip"],
+            points=10,
+            pin="1234",
+        ),
+    )
     assert answer.status_code == 201
     data = answer.json()["data"]
     assert data["public_id"].startswith("cust_") and data["points"] == 10 and data["has_optin"] is None
@@ -33,17 +44,23 @@ def test_create_by_reference_store_public_id(api, shop):
     assert answer.status_code == 201 and answer.json()["data"]["reference_store_slug"] == shop.stores[1].slug
 
 
-@pytest.mark.parametrize("fields, key, text", [
-    ({"international_phone_number": None}, "international_phone_number", None),
-    ({"reference_store_slug": "nowhere"}, "reference_store_slug", "The selected reference store slug is invalid."),
-    ({"international_phone_number": "+32470000001"}, "international_phone_number",
-     "The international phone number field format is invalid."),
-    ({"birthday": "2030-01-01"}, "birthday", "The birthday field must be a date before today."),
-    ({"gender": "male"}, "gender", "The selected gender is invalid."),
-    ({"pin": "12345"}, "pin", "The pin field format is invalid."),
-    ({"has_optin": "yes"}, "has_optin", "The has optin field must be true or false."),
-    ({"payment_method_hash": "unknown"}, "payment_method_hash", "The selected payment method hash is invalid."),
-])
+@pytest.mark.parametrize(
+    "fields, key, text",
+    [
+        ({"international_phone_number": None}, "international_phone_number", None),
+        ({"reference_store_slug": "nowhere"}, "reference_store_slug", "The selected reference store slug is invalid."),
+        (
+            {"international_phone_number": "+32470000001"},
+            "international_phone_number",
+            "The international phone number field format is invalid.",
+        ),
+        ({"birthday": "2030-01-01"}, "birthday", "The birthday field must be a date before today."),
+        ({"gender": "male"}, "gender", "The selected gender is invalid."),
+        ({"pin": "12345"}, "pin", "The pin field format is invalid."),
+        ({"has_optin": "yes"}, "has_optin", "The has optin field must be true or false."),
+        ({"payment_method_hash": "unknown"}, "payment_method_hash", "The selected payment method hash is invalid."),
+    ],
+)
 def test_create_customer_refusals(api, shop, fields, key, text):
     body = {k: v for k, v in new_customer(shop, **fields).items() if v is not None}
     answer = api.post("/v1/customers", json=body)
@@ -62,9 +79,10 @@ def test_phone_already_taken(api, shop):
     taken = next(iter(shop.customers.values())).international_phone_number
     answer = api.post("/v1/customers", json=new_customer(shop, international_phone_number=taken))
     assert answer.status_code == 422
-    assert answer.json() == {"message": "The international phone number has already been taken.",
-                             "errors": {"international_phone_number": [
-                                 "The international phone number has already been taken."]}}
+    assert answer.json() == {
+        "message": "The international phone number has already been taken.",
+        "errors": {"international_phone_number": ["The international phone number has already been taken."]},
+    }
 
 
 def test_unknown_fields_are_ignored_but_journaled(api, shop, sim):
@@ -85,7 +103,8 @@ def test_get_by_id_phone_and_head(api, shop):
     assert missing.status_code == 404 and missing.content == b""
     assert api.get("/v1/customers/phone/32400000000").status_code == 404
     assert api.get("/v1/customers/cust_doesnotexist").json() == {
-        "message": "No query results for model [App\\Models\\Customer]."}
+        "message": "No query results for model [App\\Models\\Customer]."
+    }
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])
@@ -93,8 +112,9 @@ def test_update_customer(api, shop, sim, method):
     customer = next(iter(shop.customers.values()))
     before = customer.points
     sim.clock.advance(60)
-    answer = api.request(method, f"/v1/customers/{customer.public_id}",
-                         json={"first_name": "Nouveau", "email_optin": True, "points": 5})
+    answer = api.request(
+        method, f"/v1/customers/{customer.public_id}", json={"first_name": "Nouveau", "email_optin": True, "points": 5}
+    )
     assert answer.status_code == 200
     data = answer.json()["data"]
     assert data["first_name"] == "Nouveau" and data["email_optin"] is True and data["points"] == before + 5
@@ -103,11 +123,13 @@ def test_update_customer(api, shop, sim, method):
 
 def test_update_to_a_taken_phone_is_refused(api, shop):
     first, second = list(shop.customers.values())[:2]
-    answer = api.patch(f"/v1/customers/{first.public_id}",
-                       json={"international_phone_number": second.international_phone_number})
+    answer = api.patch(
+        f"/v1/customers/{first.public_id}", json={"international_phone_number": second.international_phone_number}
+    )
     assert answer.status_code == 422
-    same = api.patch(f"/v1/customers/{first.public_id}",
-                     json={"international_phone_number": first.international_phone_number})
+    same = api.patch(
+        f"/v1/customers/{first.public_id}", json={"international_phone_number": first.international_phone_number}
+    )
     assert same.status_code == 200
 
 
@@ -126,8 +148,11 @@ def test_list_paginates_and_filters(api, shop):
 
 def test_update_reference_store_by_public_id(api, shop):
     customer = next(iter(shop.customers.values()))
-    answer = api.patch(f"/v1/customers/{customer.public_id}",
-                       json={"reference_store_public_id": shop.stores[2].public_id})
+    answer = api.patch(
+        f"/v1/customers/{customer.public_id}", json={"reference_store_public_id": shop.stores[2].public_id}
+    )
     assert answer.json()["data"]["reference_store_slug"] == shop.stores[2].slug
     wrong = api.patch(f"/v1/customers/{customer.public_id}", json={"reference_store_public_id": "store_nope"})
-    assert wrong.json()["errors"] == {"reference_store_public_id": ["The selected reference store public id is invalid."]}
+    assert wrong.json()["errors"] == {
+        "reference_store_public_id": ["The selected reference store public id is invalid."]
+    }

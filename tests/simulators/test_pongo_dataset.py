@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from simulators.core.transports import mock_transport
-from simulators.pongo import PongoSimulator
+from poscert.simulators.core.transports import mock_transport
+from poscert.simulators.pongo.simulator import PongoSimulator
 from tests.simulators.conftest import BASE, assert_clean_journal, bearer, connect
 
 
@@ -14,8 +14,14 @@ def snapshot(sim: PongoSimulator) -> dict:
     out = {"client": sim.oauth_client, "jwt": sim.state.jwt_secret}
     for slug in (sim.default_merchant, sim.other_merchant):
         b = sim.backend(slug)
-        out[slug] = (b.public_id, b.login_email, b.login_password, [s.to_json() for s in b.stores],
-                     [c.to_json() for c in b.customers.values()], [r.to_json() for r in b.rewards.values()])
+        out[slug] = (
+            b.public_id,
+            b.login_email,
+            b.login_password,
+            [s.to_json() for s in b.stores],
+            [c.to_json() for c in b.customers.values()],
+            [r.to_json() for r in b.rewards.values()],
+        )
     return out
 
 
@@ -26,10 +32,16 @@ def flow(sim: PongoSimulator) -> tuple:
         shop = sim.backend(sim.default_merchant)
         rich = next(iter(shop.customers.values()))
         voucher = next(r for r in shop.rewards.values() if r.type == "voucher_amount")
-        won = http.post(f"/v1/rewards/{voucher.public_id}/buy", headers=bearer(token),
-                        json={"customer": rich.public_id, "store_slug": shop.stores[0].slug}).json()["data"]
-        hook = http.post("/v1/webhooks", headers=bearer(token),
-                         json={"event": "customer.created", "url": "https://partner.example/h"}).json()["data"]
+        won = http.post(
+            f"/v1/rewards/{voucher.public_id}/buy",
+            headers=bearer(token),
+            json={"customer": rich.public_id, "store_slug": shop.stores[0].slug},
+        ).json()["data"]
+        hook = http.post(
+            "/v1/webhooks",
+            headers=bearer(token),
+            json={"event": "customer.created", "url": "https://partner.example/h"},
+        ).json()["data"]
     assert_clean_journal(sim)
     return token["access_token"], token["refresh_token"], won["public_id"], won["coupon_code"], hook["secret"]
 

@@ -7,13 +7,18 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 import pytest
 
-from simulators.pongo.dataset import OAuthClient
+from poscert.simulators.pongo.dataset import OAuthClient
 from tests.simulators.conftest import ALL_SCOPES, REDIRECT, authorize, bearer, connect
 
 
 def form_query(sim, **overrides):
-    return {"client_id": sim.oauth_client.client_id, "redirect_uri": REDIRECT, "state": "s1",
-            "scope": "customer.read", **overrides}
+    return {
+        "client_id": sim.oauth_client.client_id,
+        "redirect_uri": REDIRECT,
+        "state": "s1",
+        "scope": "customer.read",
+        **overrides,
+    }
 
 
 def test_consent_form_is_html(client, sim):
@@ -23,8 +28,15 @@ def test_consent_form_is_html(client, sim):
     assert "customer.read" in answer.text and 'name="state" value="s1"' in answer.text
 
 
-@pytest.mark.parametrize("override", [{"client_id": "nope"}, {"redirect_uri": "https://evil.example/cb"},
-                                      {"redirect_uri": REDIRECT + "/x"}, {"scope": "customer.read,admin"}])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"client_id": "nope"},
+        {"redirect_uri": "https://evil.example/cb"},
+        {"redirect_uri": REDIRECT + "/x"},
+        {"scope": "customer.read,admin"},
+    ],
+)
 def test_consent_form_refuses_unknown_client_redirect_or_scope(client, sim, override):
     answer = client.get("/v1/oauth/form", params=form_query(sim, **override))
     assert answer.status_code == 400 and answer.json()["message"]
@@ -34,8 +46,15 @@ def test_consent_form_refuses_unknown_client_redirect_or_scope(client, sim, over
 
 def test_approve_redirects_with_code_and_state(client, sim):
     backend = sim.backend(sim.default_merchant)
-    answer = client.post("/v1/oauth/form", data={**form_query(sim, state="a b&c"), "decision": "approve",
-                                                 "email": backend.login_email, "password": backend.login_password})
+    answer = client.post(
+        "/v1/oauth/form",
+        data={
+            **form_query(sim, state="a b&c"),
+            "decision": "approve",
+            "email": backend.login_email,
+            "password": backend.login_password,
+        },
+    )
     assert answer.status_code == 302
     location = urlsplit(answer.headers["location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT
@@ -50,16 +69,23 @@ def test_deny_redirects_with_access_denied(client, sim):
 
 
 def test_bad_merchant_credentials_are_a_422(client, sim):
-    answer = client.post("/v1/oauth/form", data={**form_query(sim), "decision": "approve",
-                                                 "email": "admin@maison-dupont.be", "password": "wrong"})
+    answer = client.post(
+        "/v1/oauth/form",
+        data={**form_query(sim), "decision": "approve", "email": "admin@maison-dupont.be", "password": "wrong"},
+    )
     assert answer.status_code == 422 and "email" in answer.json()["errors"]
 
 
 @pytest.mark.parametrize("grant", ["authorization_code", "client_credentials"])
 def test_code_exchange_both_grant_spellings_and_single_use(client, sim, grant):
     code = authorize(client, sim, "customer.read,order.create")
-    body = {"grant_type": grant, "client_id": sim.oauth_client.client_id,
-            "client_secret": sim.oauth_client.client_secret, "code": code, "redirect_uri": REDIRECT}
+    body = {
+        "grant_type": grant,
+        "client_id": sim.oauth_client.client_id,
+        "client_secret": sim.oauth_client.client_secret,
+        "code": code,
+        "redirect_uri": REDIRECT,
+    }
     first = client.post("/v1/oauth/token", json=body)
     assert first.status_code == 200
     token = first.json()
@@ -75,43 +101,72 @@ def test_code_exchange_both_grant_spellings_and_single_use(client, sim, grant):
 
 def test_token_endpoint_accepts_a_form_body(client, sim):
     code = authorize(client, sim)
-    answer = client.post("/v1/oauth/token", data={
-        "grant_type": "authorization_code", "client_id": sim.oauth_client.client_id,
-        "client_secret": sim.oauth_client.client_secret, "code": code, "redirect_uri": REDIRECT})
+    answer = client.post(
+        "/v1/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": sim.oauth_client.client_id,
+            "client_secret": sim.oauth_client.client_secret,
+            "code": code,
+            "redirect_uri": REDIRECT,
+        },
+    )
     assert answer.status_code == 200
 
 
 def test_code_expires_after_ten_minutes(client, sim):
     code = authorize(client, sim)
     sim.clock.advance(600)
-    answer = client.post("/v1/oauth/token", json={
-        "grant_type": "authorization_code", "client_id": sim.oauth_client.client_id,
-        "client_secret": sim.oauth_client.client_secret, "code": code, "redirect_uri": REDIRECT})
+    answer = client.post(
+        "/v1/oauth/token",
+        json={
+            "grant_type": "authorization_code",
+            "client_id": sim.oauth_client.client_id,
+            "client_secret": sim.oauth_client.client_secret,
+            "code": code,
+            "redirect_uri": REDIRECT,
+        },
+    )
     assert answer.json()["error"] == "invalid_grant"
 
 
 def test_code_is_bound_to_client_and_redirect_uri(client, sim):
     other = OAuthClient("other-client", "other-secret-123456", "other", (REDIRECT,))
     sim.state.clients[other.client_id] = other
-    for client_id, secret, redirect in [(other.client_id, other.client_secret, REDIRECT),
-                                        (sim.oauth_client.client_id, sim.oauth_client.client_secret,
-                                         sim.oauth_client.redirect_uris[1])]:
+    for client_id, secret, redirect in [
+        (other.client_id, other.client_secret, REDIRECT),
+        (sim.oauth_client.client_id, sim.oauth_client.client_secret, sim.oauth_client.redirect_uris[1]),
+    ]:
         code = authorize(client, sim)
-        answer = client.post("/v1/oauth/token", json={"grant_type": "authorization_code", "client_id": client_id,
-                                                      "client_secret": secret, "code": code,
-                                                      "redirect_uri": redirect})
+        answer = client.post(
+            "/v1/oauth/token",
+            json={
+                "grant_type": "authorization_code",
+                "client_id": client_id,
+                "client_secret": secret,
+                "code": code,
+                "redirect_uri": redirect,
+            },
+        )
         assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 
 
-@pytest.mark.parametrize("body, status, error", [
-    ({"client_secret": "wrong"}, 401, "invalid_client"),
-    ({"grant_type": "implicit"}, 400, "invalid_request"),  # not in the schema's enum
-    ({"code": None}, 400, "invalid_request"),
-    ({"extra": "field"}, 400, "invalid_request"),  # strict endpoint: unknown fields refused
-])
+@pytest.mark.parametrize(
+    "body, status, error",
+    [
+        ({"client_secret": "wrong"}, 401, "invalid_client"),
+        ({"grant_type": "implicit"}, 400, "invalid_request"),  # not in the schema's enum
+        ({"code": None}, 400, "invalid_request"),
+        ({"extra": "field"}, 400, "invalid_request"),  # strict endpoint: unknown fields refused
+    ],
+)
 def test_token_endpoint_errors_have_passport_shape(client, sim, body, status, error):
-    base = {"grant_type": "client_credentials", "client_id": sim.oauth_client.client_id,
-            "client_secret": sim.oauth_client.client_secret, "code": "whatever"}
+    base = {
+        "grant_type": "client_credentials",
+        "client_id": sim.oauth_client.client_id,
+        "client_secret": sim.oauth_client.client_secret,
+        "code": "whatever",
+    }
     answer = client.post("/v1/oauth/token", json={k: v for k, v in {**base, **body}.items() if v is not None})
     assert answer.status_code == status
     assert answer.json()["error"] == error and answer.json()["message"]
@@ -119,10 +174,17 @@ def test_token_endpoint_errors_have_passport_shape(client, sim, body, status, er
 
 def test_password_grant(client, sim):
     backend = sim.backend(sim.other_merchant)
-    answer = client.post("/v1/oauth/token", json={
-        "grant_type": "password", "client_id": sim.oauth_client.client_id,
-        "client_secret": sim.oauth_client.client_secret, "username": backend.login_email,
-        "password": backend.login_password, "scope": "customer.read"})
+    answer = client.post(
+        "/v1/oauth/token",
+        json={
+            "grant_type": "password",
+            "client_id": sim.oauth_client.client_id,
+            "client_secret": sim.oauth_client.client_secret,
+            "username": backend.login_email,
+            "password": backend.login_password,
+            "scope": "customer.read",
+        },
+    )
     me = client.get("/v1/oauth/me", headers=bearer(answer.json()))
     assert me.json()["data"]["merchant"]["slug"] == sim.other_merchant
 
@@ -142,8 +204,12 @@ def test_access_token_expires_on_the_simulated_clock(client, sim, token):
 
 
 def test_refresh_rotates_both_tokens(client, sim, token):
-    body = {"grant_type": "refresh_token", "client_id": sim.oauth_client.client_id,
-            "client_secret": sim.oauth_client.client_secret, "refresh_token": token["refresh_token"]}
+    body = {
+        "grant_type": "refresh_token",
+        "client_id": sim.oauth_client.client_id,
+        "client_secret": sim.oauth_client.client_secret,
+        "refresh_token": token["refresh_token"],
+    }
     sim.clock.advance(4000)
     fresh = client.post("/v1/oauth/token", json=body).json()
     assert fresh["refresh_token"] != token["refresh_token"] and fresh["scope"] == token["scope"]
@@ -152,9 +218,15 @@ def test_refresh_rotates_both_tokens(client, sim, token):
 
 
 def test_refresh_revokes_the_old_access_token(client, sim, token):
-    client.post("/v1/oauth/token", json={
-        "grant_type": "refresh_token", "client_id": sim.oauth_client.client_id,
-        "client_secret": sim.oauth_client.client_secret, "refresh_token": token["refresh_token"]})
+    client.post(
+        "/v1/oauth/token",
+        json={
+            "grant_type": "refresh_token",
+            "client_id": sim.oauth_client.client_id,
+            "client_secret": sim.oauth_client.client_secret,
+            "refresh_token": token["refresh_token"],
+        },
+    )
     assert client.get("/v1/stores", headers=bearer(token)).status_code == 401
 
 
@@ -186,14 +258,21 @@ def test_a_token_never_reaches_another_merchants_data(client, sim, token):
     assert client.get(f"/v1/customers/{customer}", headers=bearer(token)).status_code == 200
     phone = shop.customers[customer].international_phone_number
     assert client.get(f"/v1/customers/phone/{phone}", headers=bearer(other)).status_code == 404
-    assert client.post(f"/v1/rewards/{reward}/buy", headers=bearer(other),
-                       json={"customer": customer, "store_slug": shop.stores[0].slug}).status_code == 404
+    assert (
+        client.post(
+            f"/v1/rewards/{reward}/buy",
+            headers=bearer(other),
+            json={"customer": customer, "store_slug": shop.stores[0].slug},
+        ).status_code
+        == 404
+    )
     stores = client.get("/v1/stores", headers=bearer(other)).json()["data"]
     assert [s["slug"] for s in stores] == [s.slug for s in sim.backend(sim.other_merchant).stores]
     listed = client.get("/v1/customers", headers=bearer(other)).json()
     assert customer not in {c["public_id"] for c in listed["data"]}
-    hook = client.post("/v1/webhooks", headers=bearer(token),
-                       json={"event": "customer.created", "url": "https://partner.example/hook"}).json()["data"]
+    hook = client.post(
+        "/v1/webhooks", headers=bearer(token), json={"event": "customer.created", "url": "https://partner.example/hook"}
+    ).json()["data"]
     assert client.delete(f"/v1/webhooks/{hook['id']}", headers=bearer(other)).status_code == 404
     assert client.get("/v1/webhooks", headers=bearer(other)).json() == {"data": []}
     exchanges = sim.journal.exchanges("get_customer")

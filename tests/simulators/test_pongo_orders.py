@@ -8,12 +8,27 @@ from tests.simulators.conftest import bearer, connect
 
 
 def order(shop, order_id="T-100", **fields):
-    return {"order_id": order_id, "channel": "kiosk", "delivery_mode": "eat_in",
-            "loyalty_store_slug": shop.stores[0].slug, "amount": 2450, "status": "paid",
-            "created_at": "2026-01-15T09:58:00+00:00", "delivery_status": "delivered",
-            "lines": [{"sku": "PSC-MENU-BURGER", "name": "Menu burger", "quantity": 1, "unit_price": 2450,
-                       "options": [{"sku": "PSC-CHEESE", "name": "Cheddar", "unit_price": 0}]}],
-            "payments": [{"method": "card", "amount": 2450}], **fields}
+    return {
+        "order_id": order_id,
+        "channel": "kiosk",
+        "delivery_mode": "eat_in",
+        "loyalty_store_slug": shop.stores[0].slug,
+        "amount": 2450,
+        "status": "paid",
+        "created_at": "2026-01-15T09:58:00+00:00",
+        "delivery_status": "delivered",
+        "lines": [
+            {
+                "sku": "PSC-MENU-BURGER",
+                "name": "Menu burger",
+                "quantity": 1,
+                "unit_price": 2450,
+                "options": [{"sku": "PSC-CHEESE", "name": "Cheddar", "unit_price": 0}],
+            }
+        ],
+        "payments": [{"method": "card", "amount": 2450}],
+        **fields,
+    }
 
 
 @pytest.fixture
@@ -70,8 +85,9 @@ def test_store_slug_spelling_is_accepted_and_unknown_slug_refused(api, shop):
 def test_reward_lines_mark_won_rewards_used(api, shop, rich):
     won = won_coffee(shop, rich)
     body = order(shop, customer={"public_id": rich.public_id}, reward_ids=[won.public_id])
-    body["lines"].append({"sku": "PSC-COFFEE", "name": "Café", "quantity": 1, "unit_price": 0,
-                          "reward_id": won.public_id})
+    body["lines"].append(
+        {"sku": "PSC-COFFEE", "name": "Café", "quantity": 1, "unit_price": 0, "reward_id": won.public_id}
+    )
     data = api.post("/v1/orders", json=body).json()["data"]
     assert data["rewards_used"] == [won.public_id]  # the line and reward_ids name one use
     assert won.status == "used" and won.order_id == "T-100"
@@ -108,8 +124,18 @@ def test_unknown_phone_enrols_with_the_opt_ins_given(api, shop, sim):
     delivered = []
     sim.deliver_webhook = lambda url, headers, body: delivered.append(url) or 200
     sim.state.subscribe(shop.slug, "customer.created", "https://partner.example/hook", None)
-    answer = api.post("/v1/orders", json=order(shop, customer={
-        "international_phone_number": "32470999888", "first_name": "Zoé", "has_optin": True, "sms_optin": False}))
+    answer = api.post(
+        "/v1/orders",
+        json=order(
+            shop,
+            customer={
+                "international_phone_number": "32470999888",
+                "first_name": "Zoé",
+                "has_optin": True,
+                "sms_optin": False,
+            },
+        ),
+    )
     created = shop.customer_by_phone("32470999888")
     assert answer.json()["data"]["customer_public_id"] == created.public_id
     assert (created.has_optin, created.sms_optin, created.email_optin) == (True, False, None)
@@ -121,22 +147,32 @@ def test_wrong_line_type_names_the_dotted_field(api, shop):
     body = order(shop)
     body["lines"][0]["quantity"] = "two"
     answer = api.post("/v1/orders", json=body)
-    assert answer.json() == {"message": "The lines.0.quantity field must be an integer.",
-                             "errors": {"lines.0.quantity": ["The lines.0.quantity field must be an integer."]}}
+    assert answer.json() == {
+        "message": "The lines.0.quantity field must be an integer.",
+        "errors": {"lines.0.quantity": ["The lines.0.quantity field must be an integer."]},
+    }
 
 
 def test_other_merchant_earns_at_its_own_rate(client, sim):
     other = sim.backend(sim.other_merchant)
     customer = next(iter(other.customers.values()))
     before = customer.points
-    answer = client.post("/v1/orders", headers=bearer(connect(client, sim, merchant=sim.other_merchant)),
-                         json=order(other, customer={"public_id": customer.public_id}))
+    answer = client.post(
+        "/v1/orders",
+        headers=bearer(connect(client, sim, merchant=sim.other_merchant)),
+        json=order(other, customer={"public_id": customer.public_id}),
+    )
     assert answer.json()["data"]["points_earned"] == 48 and customer.points == before + 48
 
 
 def test_checkin_accrues_and_enrols(api, shop, rich, sim):
-    body = {"store_slug": shop.stores[0].slug, "international_phone_number": rich.international_phone_number,
-            "amount": 1000, "tags": [], "checked_in_at": "2026-01-15T09:00:00+00:00"}
+    body = {
+        "store_slug": shop.stores[0].slug,
+        "international_phone_number": rich.international_phone_number,
+        "amount": 1000,
+        "tags": [],
+        "checked_in_at": "2026-01-15T09:00:00+00:00",
+    }
     answer = api.post("/v1/checkins", json=body)
     assert answer.status_code == 201 and answer.json()["data"]["points_earned"] == 10 and rich.points == 510
     fresh = api.post("/v1/checkins", json={**body, "international_phone_number": "32470555444"})

@@ -22,8 +22,10 @@ def reward_titled(shop, prefix):
 
 
 def buy(api, shop, customer, reward, **extra):
-    return api.post(f"/v1/rewards/{reward.public_id}/buy",
-                    json={"customer": customer.public_id, "store_slug": shop.stores[0].slug, **extra})
+    return api.post(
+        f"/v1/rewards/{reward.public_id}/buy",
+        json={"customer": customer.public_id, "store_slug": shop.stores[0].slug, **extra},
+    )
 
 
 def test_catalogue_filters_by_segment_store_and_points(api, shop, rich, student):
@@ -66,13 +68,16 @@ def test_short_balance_is_refused(api, shop):
     assert poor.points == 45
 
 
-@pytest.mark.parametrize("body, key", [({"customer": "cust_nobody"}, "customer"),
-                                       ({"store_slug": "nowhere"}, "store_slug"),
-                                       ({"pin": "12"}, "pin")])
+@pytest.mark.parametrize(
+    "body, key",
+    [({"customer": "cust_nobody"}, "customer"), ({"store_slug": "nowhere"}, "store_slug"), ({"pin": "12"}, "pin")],
+)
 def test_buy_refusals(api, shop, rich, body, key):
     coffee = reward_titled(shop, "Café")
-    answer = api.post(f"/v1/rewards/{coffee.public_id}/buy",
-                      json={"customer": rich.public_id, "store_slug": shop.stores[0].slug, **body})
+    answer = api.post(
+        f"/v1/rewards/{coffee.public_id}/buy",
+        json={"customer": rich.public_id, "store_slug": shop.stores[0].slug, **body},
+    )
     assert answer.status_code == 422 and key in answer.json()["errors"]
 
 
@@ -80,14 +85,16 @@ def test_segment_and_store_limits_apply_when_buying(api, shop, rich, student):
     assert buy(api, shop, rich, reward_titled(shop, "Étudiant")).status_code == 422
     assert buy(api, shop, student, reward_titled(shop, "Étudiant")).status_code == 201
     dessert = reward_titled(shop, "Dessert")
-    elsewhere = api.post(f"/v1/rewards/{dessert.public_id}/buy",
-                         json={"customer": rich.public_id, "store_slug": shop.stores[1].slug})
+    elsewhere = api.post(
+        f"/v1/rewards/{dessert.public_id}/buy", json={"customer": rich.public_id, "store_slug": shop.stores[1].slug}
+    )
     assert elsewhere.status_code == 422 and "store_slug" in elsewhere.json()["errors"]
 
 
 def test_unknown_reward_is_a_404(api, shop, rich):
-    answer = api.post("/v1/rewards/rwd_nothing/buy", json={"customer": rich.public_id,
-                                                          "store_slug": shop.stores[0].slug})
+    answer = api.post(
+        "/v1/rewards/rwd_nothing/buy", json={"customer": rich.public_id, "store_slug": shop.stores[0].slug}
+    )
     assert answer.json() == {"message": "No query results for model [App\\Models\\Reward]."}
 
 
@@ -106,5 +113,9 @@ def test_won_rewards_list_and_use(api, shop, rich, sim):
     again = api.patch(path, json={"store_slug": shop.stores[0].slug})
     assert again.status_code == 422 and again.json()["message"] == "This reward has already been used."
     other = list(shop.customers.values())[3]
-    assert api.patch(f"/v1/customers/{other.public_id}/rewards/{won['public_id']}/use",
-                     json={"store_slug": shop.stores[0].slug}).status_code == 404
+    assert (
+        api.patch(
+            f"/v1/customers/{other.public_id}/rewards/{won['public_id']}/use", json={"store_slug": shop.stores[0].slug}
+        ).status_code
+        == 404
+    )

@@ -8,18 +8,22 @@ import asyncio
 import httpx
 import pytest
 
-from simulators.core.faults import Fault
-from simulators.core.transports import AsgiApp, respx_router
+from poscert.simulators.core.faults import Fault
+from poscert.simulators.core.transports import AsgiApp, respx_router
 from tests.simulators.conftest import bearer
 
 
 def test_three_access_paths_share_one_state(api, sim, token, shop):
-    created = api.post("/v1/customers", json={"international_phone_number": "32470123123",
-                                              "reference_store_slug": shop.stores[0].slug}).json()["data"]
+    created = api.post(
+        "/v1/customers", json={"international_phone_number": "32470123123", "reference_store_slug": shop.stores[0].slug}
+    ).json()["data"]
     with respx_router(sim), httpx.Client() as real:
         seen = real.get(f"https://api.heypongo.com/v1/customers/{created['public_id']}", headers=bearer(token))
-        real.patch(f"https://api.heypongo.com/v1/customers/{created['public_id']}", headers=bearer(token),
-                   json={"first_name": "Via respx"})
+        real.patch(
+            f"https://api.heypongo.com/v1/customers/{created['public_id']}",
+            headers=bearer(token),
+            json={"first_name": "Via respx"},
+        )
     assert seen.status_code == 200
 
     async def over_asgi() -> httpx.Response:

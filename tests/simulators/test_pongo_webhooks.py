@@ -36,15 +36,19 @@ def test_subscribe_list_delete(api):
     assert len(api.get("/v1/webhooks").json()["data"]) == 2
     assert api.delete(f"/v1/webhooks/{hook['id']}").status_code == 204
     assert api.delete(f"/v1/webhooks/{hook['id']}").json() == {
-        "message": "No query results for model [App\\Models\\Webhook]."}
+        "message": "No query results for model [App\\Models\\Webhook]."
+    }
 
 
-@pytest.mark.parametrize("body, key", [
-    ({"url": "http://partner.example/hook"}, "url"),
-    ({"url": "ftp://partner.example/hook"}, "url"),
-    ({"event": "order.created"}, "event"),
-    ({"extra": 1}, "extra"),  # strict endpoint: "The extra field is prohibited."
-])
+@pytest.mark.parametrize(
+    "body, key",
+    [
+        ({"url": "http://partner.example/hook"}, "url"),
+        ({"url": "ftp://partner.example/hook"}, "url"),
+        ({"event": "order.created"}, "event"),
+        ({"extra": 1}, "extra"),  # strict endpoint: "The extra field is prohibited."
+    ],
+)
 def test_subscription_refusals(api, body, key):
     answer = api.post("/v1/webhooks", json={"event": "customer.created", "url": HOOK, **body})
     assert answer.status_code == 422 and key in answer.json()["errors"]
@@ -59,8 +63,9 @@ def test_customer_events_are_signed_and_journaled(api, sim, shop, deliveries):
     secret = api.post("/v1/webhooks", json={"event": "customer.created", "url": HOOK}).json()["data"]["secret"]
     api.post("/v1/webhooks", json={"event": "customer.updated", "url": HOOK + "/u", "secret": "updated-secret"})
     sim.clock.advance(30)
-    created = api.post("/v1/customers", json={"international_phone_number": "32470111222",
-                                              "reference_store_slug": shop.stores[0].slug}).json()["data"]
+    created = api.post(
+        "/v1/customers", json={"international_phone_number": "32470111222", "reference_store_slug": shop.stores[0].slug}
+    ).json()["data"]
     api.patch(f"/v1/customers/{created['public_id']}", json={"first_name": "Ana"})
     (url, headers, body), (url2, headers2, body2) = deliveries
     assert url == HOOK and verify(secret, headers, body)
@@ -93,6 +98,7 @@ def test_other_merchants_events_do_not_reach_a_subscriber(api, client, sim, deli
 def test_a_failing_receiver_is_recorded_not_raised(api, shop, sim):
     def boom(url, headers, body):
         raise ConnectionError("down")
+
     sim.deliver_webhook = boom
     api.post("/v1/webhooks", json={"event": "customer.created", "url": HOOK})
     shop.enlist_elsewhere("32470333445")

@@ -15,9 +15,10 @@ from urllib.parse import urljoin
 
 import jsonschema_rs
 
-from poscert.journal import Violation
+from poscert.base.journal import Violation
+from poscert.base.resources import package_dir
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMAS_DIR = package_dir("schemas")
 BASE_URI = "https://schemas.poscert.dev"
 
 
@@ -42,7 +43,10 @@ class SchemaSet:
     def __init__(self, platform: str, root: Path = SCHEMAS_DIR) -> None:
         self.platform = platform
         self.documents: dict[str, dict[str, Any]] = {}
-        for path in sorted((root / platform).glob("*.json")):
+        paths = sorted((root / platform).glob("*.json"))
+        if not paths:  # a simulator without schemas would validate nothing and say nothing
+            raise ValueError(f"no schema documents for {platform!r} in {root / platform}")
+        for path in paths:
             doc = json.loads(path.read_text(encoding="utf-8"))
             expected = f"{BASE_URI}/{platform}/{path.name}"
             if doc.get("$id") != expected:
@@ -79,7 +83,9 @@ class SchemaSet:
         if validator is None:
             validator = jsonschema_rs.validator_for(
                 {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": self.uri(document, part)},
-                registry=self._registry, validate_formats=True)
+                registry=self._registry,
+                validate_formats=True,
+            )
             self._validators[key] = validator
         return validator
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,11 @@ class Journal:
         self._seq += 1
         return self._seq
 
+    @property
+    def last_seq(self) -> int:
+        """The sequence number of the newest record: a cursor for "what happens from now on"."""
+        return self._seq
+
     def record(self, exchange: Exchange) -> Exchange:
         self._records.append(exchange)
         if self._sink is not None:  # building the dict is most of a record's cost: only when written
@@ -125,12 +131,19 @@ class Journal:
                 fresh.append(record)
         return fresh[::-1]
 
-    def exchanges(self, operation: str | Iterable[str] | None = None, *, scenario: str | None = None,
-                  direction: str | None = "inbound", ok: bool | None = None) -> list[Exchange]:
+    def exchanges(
+        self,
+        operation: str | Iterable[str] | None = None,
+        *,
+        scenario: str | None = None,
+        direction: str | None = "inbound",
+        ok: bool | None = None,
+    ) -> list[Exchange]:
         ops = {operation} if isinstance(operation, str) else (set(operation) if operation else None)
         scen = self.scenario if scenario is None else scenario
         return [
-            r for r in self._records
+            r
+            for r in self._records
             if isinstance(r, Exchange)
             and (scen == "*" or r.scenario == scen)
             and (ops is None or r.operation in ops)
@@ -139,8 +152,11 @@ class Journal:
         ]
 
     def events(self, name: str | None = None) -> list[Event]:
-        return [r for r in self._records
-                if isinstance(r, Event) and r.scenario == self.scenario and (name is None or r.name == name)]
+        return [
+            r
+            for r in self._records
+            if isinstance(r, Event) and r.scenario == self.scenario and (name is None or r.name == name)
+        ]
 
     def last(self, operation: str) -> Exchange | None:
         found = self.exchanges(operation)
@@ -153,13 +169,20 @@ class Journal:
         return [x for x in self.exchanges(operation) if x.seq > event.seq]
 
     def violations(self, direction: str | None = None) -> list[Violation]:
-        return [v for x in self.exchanges(direction=None) for v in x.violations
-                if direction is None or v.direction == direction]
+        return [
+            v
+            for x in self.exchanges(direction=None)
+            for v in x.violations
+            if direction is None or v.direction == direction
+        ]
 
     def errors(self) -> list[Exchange]:
         """Exchanges where the simulator itself failed (a 500 from an unexpected exception)."""
         return [x for x in self.exchanges(direction=None) if x.error]
 
     def dump(self) -> list[dict[str, Any]]:
-        return [r.to_dict() if isinstance(r, Exchange) else {"type": "event", **asdict(r)}
-                for r in self._records if r.scenario == self.scenario]
+        return [
+            r.to_dict() if isinstance(r, Exchange) else {"type": "event", **asdict(r)}
+            for r in self._records
+            if r.scenario == self.scenario
+        ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-CATALOG_FILE = Path(__file__).with_name("requirements.yaml")
+CATALOG_FILE = Path(__file__).resolve().parent.parent / "requirements.yaml"
 LEVELS = ("MUST", "SHOULD", "MAY")
 KINDS = ("kiosk", "pos")
 

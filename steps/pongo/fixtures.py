@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from drivers.contract import Connection
-from poscert.journal import Journal
+from poscert.base.journal import Journal
+from poscert.drivers.contract import Connection
 from poscert.plugin import CertificationRun
-from simulators.core.transports import respx_router
-from simulators.pongo import PongoSimulator
-from steps.pongo.world import SANDBOX, PongoWorld, merchant_browser
-
-from steps.pongo.customer_steps import *  # noqa: F401,F403  (pytest-bdd steps are fixtures)
-from steps.pongo.merchant_steps import *  # noqa: F401,F403
-from steps.pongo.order_steps import *  # noqa: F401,F403
-from steps.pongo.rules_steps import *  # noqa: F401,F403
+from poscert.simulators.core.transports import respx_router
+from poscert.simulators.pongo.simulator import PongoSimulator
+from poscert.steps.pongo.world import SANDBOX, PongoWorld, merchant_browser
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +31,21 @@ def browser() -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def world(pongo_sim: PongoSimulator, scenario_journal: Journal, certification_run: CertificationRun,
-          browser: httpx.Client, integration_logs) -> Iterator[PongoWorld]:
+def world(
+    pongo_sim: PongoSimulator,
+    scenario_journal: Journal,
+    certification_run: CertificationRun,
+    browser: httpx.Client,
+    integration_logs,
+) -> Iterator[PongoWorld]:
     pongo_sim.reset()
     client = pongo_sim.oauth_client
-    connection = Connection(base_url=SANDBOX, client_id=client.client_id, client_secret=client.client_secret,
-                            redirect_uri=client.redirect_uris[0])
+    connection = Connection(
+        base_url=SANDBOX,
+        client_id=client.client_id,
+        client_secret=client.client_secret,
+        redirect_uri=client.redirect_uris[0],
+    )
     driver = certification_run.driver_class(connection)
     pongo_sim.deliver_webhook = driver.handle_webhook
     yield PongoWorld(pongo_sim, scenario_journal, driver, connection, browser, pongo_sim.default_merchant)

@@ -1,0 +1,1 @@
+"""Gherkin features, one folder per platform: installed as package data of `poscert.features`."""

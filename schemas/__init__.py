@@ -1,0 +1,1 @@
+"""JSON Schema documents, one folder per platform: installed as package data of `poscert.schemas`."""

@@ -1,0 +1,1 @@
+"""Steps, fixtures and rules every platform's certification shares."""
