@@ -160,3 +160,7 @@ class Integration(Protocol):
     def handle_webhook(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
         """An event the platform delivered to the integration; returns the HTTP status it answers."""
         ...
+
+    def close(self) -> None:
+        """The scenario is over: release what the integration holds (its HTTP client, files, threads)."""
+        ...

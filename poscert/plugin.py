@@ -24,6 +24,7 @@ from poscert.base.catalog import Catalog, load_catalog
 from poscert.base.journal import Journal
 from poscert.base.redaction import scrub_text
 from poscert.base.resources import package_dir
+from poscert.driver_check import problems
 from poscert.drivers.contract import CAPABILITIES
 from poscert.platforms import load_object, platform, platforms
 from poscert.results import (
@@ -159,10 +160,13 @@ def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[s
     declared = getattr(cls, "kind", None)
     if kind and declared and kind != declared:
         raise pytest.UsageError(f"--poscert-kind {kind} but {spec} is a {declared} integration")
-    unknown = sorted(set(getattr(cls, "capabilities", ())) - CAPABILITIES)
-    if unknown:  # a misspelt capability would silently turn its requirements "not applicable"
-        raise pytest.UsageError(f"{spec} declares unknown capabilities {unknown}; known: {sorted(CAPABILITIES)}")
-    return spec, cls, kind or declared or "kiosk"
+    found = problems(cls, load_object(platform(platform_name).contract), CAPABILITIES) if platform_name else []
+    if found:
+        raise pytest.UsageError(
+            f"{spec} does not implement the {platform(platform_name).title} contract "
+            f"({platform(platform_name).contract}):\n  - " + "\n  - ".join(found)
+        )
+    return spec, cls, declared or kind or "kiosk"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -195,7 +199,7 @@ def run_of(config: pytest.Config) -> CertificationRun:
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
     """A packaged scenario module is imported by its installed name (`poscert.steps.<platform>...`).
 
-    pytest would name it after the folders above it (`steps.pongo...` in a checkout), importing the
+    pytest would name it after the folders above it (`steps.<platform>...` in a checkout), importing the
     steps a second time under another name; one name keeps one set of step definitions.
     """
     steps_dir = package_dir("steps")

@@ -19,9 +19,10 @@ def nothing():
     assert {passes}
 """
 DRIVER = """
-class Kiosk:
+from poscert.drivers.pongo.reference import PongoKiosk
+
+class Kiosk(PongoKiosk):
     kind = "kiosk"
-    platform = "pongo"
     capabilities = frozenset({"product_catalog"})
 """
 
@@ -111,3 +112,25 @@ def test_a_misspelt_capability_is_refused(suite):
     result = run(pytester)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "unknown capabilities ['voucher']" in result.stderr.str()
+
+
+def test_a_driver_that_misses_the_contract_is_refused_before_any_scenario(suite):
+    pytester = suite("@REQ:PONGO-ID-01")
+    pytester.makepyfile(
+        fake_driver="""
+class Kiosk:
+    kind = "self-service"
+    capabilities = frozenset()
+
+    def identify_by_phone(self):
+        pass
+"""
+    )
+    result = run(pytester)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    err = result.stderr.str()
+    assert "does not implement the Pongo contract" in err
+    assert "`kind` is 'self-service'" in err
+    assert "start_connect() is missing" in err
+    assert "identify_by_phone() cannot be called as identify_by_phone(phone: str)" in err
+    assert "close() is missing" in err

@@ -86,6 +86,9 @@ class PongoClient:
         self.http = httpx.Client(base_url=connection.base_url, timeout=TIMEOUT_SECONDS, verify=tls_context())
         self._tokens: dict[str, Tokens] = {}
 
+    def close(self) -> None:
+        self.http.close()
+
     def authorize_url(self, state: str, scopes: tuple[str, ...]) -> str:
         query = urlencode(
             {

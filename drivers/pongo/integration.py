@@ -105,6 +105,9 @@ class PongoReference:
         self._handed: Session | None = None  # the visit whose order waits for the counter's callback
         self._receipt = ""
 
+    def close(self) -> None:
+        self.pongo.close()
+
     # -- what the software is ---------------------------------------------------------
     def catalog(self) -> list[Product]:
         return list(self.products)

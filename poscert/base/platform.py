@@ -36,6 +36,7 @@ class Platform:
     title: str  # as people write it
     simulator: str  # "module:Class" of its Simulator, imported on demand
     hosts: tuple[str, ...]  # real hostnames the in-process simulator intercepts
+    contract: str  # "module:Protocol" every integration of this platform implements
     references: Mapping[str, str]  # kind -> "module:Class" of the bundled reference integration
     fault_body: Callable[[int], Any]  # the platform's error body for an injected or unexpected status
     credentials: CredentialPlaces = field(default_factory=CredentialPlaces)

@@ -8,6 +8,7 @@ PONGO = Platform(
     title="Pongo",
     simulator="poscert.simulators.pongo.simulator:PongoSimulator",
     hosts=("sandbox-api.heypongo.com", "api.heypongo.com"),
+    contract="poscert.drivers.pongo.contract:PongoIntegration",
     references={
         "kiosk": "poscert.drivers.pongo.reference:PongoKiosk",
         "pos": "poscert.drivers.pongo.reference:PongoPOS",

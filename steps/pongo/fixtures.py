@@ -48,5 +48,8 @@ def world(
     )
     driver = certification_run.driver_class(connection)
     pongo_sim.deliver_webhook = driver.handle_webhook
-    yield PongoWorld(pongo_sim, scenario_journal, driver, connection, browser, pongo_sim.default_merchant)
-    pongo_sim.deliver_webhook = None
+    try:
+        yield PongoWorld(pongo_sim, scenario_journal, driver, connection, browser, pongo_sim.default_merchant)
+    finally:
+        pongo_sim.deliver_webhook = None
+        driver.close()
