@@ -6,28 +6,19 @@ which proves the harness catches what it should (see tests/test_certification_po
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from poscert.drivers.broken import BrokenRegistry
 from poscert.drivers.contract import VOUCHERS, LoyaltyScreen, OptIn, OrderView, PaymentOutcome, Product
+from poscert.drivers.order import Order, Voucher
 from poscert.drivers.pongo.client import NotConnected
 from poscert.drivers.pongo.integration import Session
-from poscert.drivers.pongo.order import Order, Voucher
 from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
+from poscert.drivers.pongo.wire import order_payload
 
-BROKEN: list[type] = []
-
-
-def breaks(requirement: str) -> Callable[[type], type]:
-    """Register a broken integration under the requirement it violates."""
-
-    def register(cls: type) -> type:
-        cls.breaks = requirement
-        BROKEN.append(cls)
-        return cls
-
-    return register
+BROKEN = BrokenRegistry()
+breaks = BROKEN.breaks
 
 
 @breaks("PONGO-AUTH-01")
@@ -210,11 +201,11 @@ class PosWithoutSkuGuide(PongoPOS):
 class SkipsAnonymousOrders(PongoKiosk):
     """Sends only orders with an identified customer; Pongo's tablet never sees the others."""
 
-    def _close(self, session: Session) -> None:
+    def _settle(self, session: Session) -> None:
         if session.customer is None and session.enrol_with_order is None:
             self._receipt = "no loyalty"
             return
-        super()._close(session)
+        super()._settle(session)
 
 
 @breaks("PONGO-ORDER-02")
@@ -235,7 +226,8 @@ class SendsUnpaidOrders(PongoKiosk):
     def _report_unpaid(self) -> None:
         session = self._current()
         link = self._link()
-        body = session.order.payload(
+        body = order_payload(
+            session.order,
             store_slug=link.slug,
             channel=self.channel,
             delivery_mode=self.delivery_mode,
@@ -249,10 +241,10 @@ class SendsUnpaidOrders(PongoKiosk):
 class RewardNotConfirmed(PongoKiosk):
     """Sends the reward's product as an ordinary line: Pongo never learns the reward was used."""
 
-    def _close(self, session: Session) -> None:
+    def _settle(self, session: Session) -> None:
         session.order.lines = [replace(line, reward_id=None) for line in session.order.lines]
         session.order.vouchers = [_Unconfirmed(**vars(v)) for v in session.order.vouchers]
-        super()._close(session)
+        super()._settle(session)
 
 
 class _Unconfirmed(Voucher):
@@ -276,7 +268,7 @@ class SendsOnHandover(PongoKiosk):
 
     def _hand_to_external(self, order: Order) -> None:
         super()._hand_to_external(order)
-        self._close(self._current())
+        self._settle(self._current())
 
 
 @breaks("ALL-SCHEMA-01")
@@ -336,10 +328,3 @@ class LogsTheToken(PongoKiosk):
         token = self.pongo._tokens[self._link().merchant].access
         logging.getLogger("poscert.integration.pongo").debug("%s %s Authorization: Bearer %s", method, path, token)
         return super()._call(method, path, **kwargs)
-
-
-def by_requirement() -> dict[str, list[type]]:
-    found: dict[str, list[type]] = {}
-    for cls in BROKEN:
-        found.setdefault(cls.breaks, []).append(cls)
-    return found

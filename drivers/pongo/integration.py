@@ -27,11 +27,10 @@ from poscert.drivers.contract import (
     LoyaltyScreen,
     OptIn,
     OrderView,
-    PaymentOutcome,
-    Product,
     RewardOffer,
     ShownReward,
 )
+from poscert.drivers.order import Order, Voucher, free_line, receipt_text
 from poscert.drivers.pongo.client import (
     ConnectRefused,
     NotConnected,
@@ -41,8 +40,9 @@ from poscert.drivers.pongo.client import (
     data,
     expect,
 )
-from poscert.drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line, receipt_text
 from poscert.drivers.pongo.phone import DEFAULT_CALLING_CODE, calling_code, normalize_phone
+from poscert.drivers.pongo.wire import optin_fields, order_payload, own_products
+from poscert.drivers.till import Pending, Till, Visit
 
 log = logging.getLogger("poscert.integration.pongo")
 
@@ -63,57 +63,32 @@ class StoreLink:
 
 
 @dataclass
-class Session:
-    """One customer at one location: who they are, what they see, what they order."""
+class Session(Visit):
+    """A visit with Pongo's side of it: who the customer is and what they won."""
 
-    location: str
-    order: Order
     customer: dict[str, Any] | None = None  # the Pongo customer resource
     enrol_with_order: dict[str, Any] | None = None  # sign-up sent with the order when Pongo was down
     won: dict[str, dict[str, Any]] = field(default_factory=dict)  # available won rewards by public id
-    screen: LoyaltyScreen = field(default_factory=LoyaltyScreen)
 
 
-@dataclass(frozen=True)
-class PendingOrder:
-    """A paid order to (re)send; the payload is frozen so a resend carries the same order_id."""
-
-    merchant: str
-    payload: dict[str, Any]
-
-
-class PongoReference:
-    """What the kiosk and the POS share: connection, stores, identification, rewards, orders."""
+class PongoReference(Till):
+    """What the kiosk and the POS share on Pongo: connection, stores, identification, rewards, orders."""
 
     platform: ClassVar[str] = "pongo"
-    kind: ClassVar[str]
-    capabilities: ClassVar[frozenset[str]]
     channel: ClassVar[str]
     delivery_mode: ClassVar[str] = "eat_in"
     delivery_status: ClassVar[str]
-    products: ClassVar[tuple[Product, ...]]
-    sites: ClassVar[tuple[str, ...]]
 
     def __init__(self, connection: Connection) -> None:
+        super().__init__()
         self.pongo = PongoClient(connection)
         self._states: set[str] = set()  # OAuth states handed out and not yet used
         self._admin: str | None = None  # the merchant whose admin panel is open: the last one connected
         self._stores: dict[str, dict[str, dict[str, Any]]] = {}  # merchant -> slug -> store
         self._links: dict[str, StoreLink] = {}
-        self._pending: list[PendingOrder] = []
-        self._session: Session | None = None
-        self._handed: Session | None = None  # the visit whose order waits for the counter's callback
-        self._receipt = ""
 
     def close(self) -> None:
         self.pongo.close()
-
-    # -- what the software is ---------------------------------------------------------
-    def catalog(self) -> list[Product]:
-        return list(self.products)
-
-    def locations(self) -> list[str]:
-        return list(self.sites)
 
     def sku_guide(self) -> list[tuple[str, str]]:
         """Every SKU a merchant may type into a Pongo reward's external_id: products, then options."""
@@ -157,16 +132,8 @@ class PongoReference:
         self._links[location] = StoreLink(merchant, store_slug, calling_code(store.get("country")))
 
     # -- customer -------------------------------------------------------------------------
-    def start_session(self, location: str) -> None:
-        if location not in self.sites:
-            raise ValueError(f"unknown location {location!r}")
-        # Random, not a counter: Pongo ignores a second order with the same id for a store,
-        # so ids must stay unique across restarts of the till.
-        order_id = f"{location}-{secrets.token_hex(5)}"
-        self._session = Session(location, Order(order_id, location))
-
-    def loyalty_screen(self) -> LoyaltyScreen:
-        return self._current().screen
+    def _new_visit(self, location: str, order: Order) -> Session:
+        return Session(location, order)
 
     def identify_by_phone(self, phone: str) -> LoyaltyScreen:
         self._forget_customer()
@@ -209,14 +176,6 @@ class PongoReference:
         return self._loyalty(lambda: self._redeem(reward_id))
 
     # -- order ----------------------------------------------------------------------------
-    def order_view(self) -> OrderView:
-        return self._current().order.view()
-
-    def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView:
-        order = self._open_order()
-        order.lines.append(paid_line(self._product(sku), options))
-        return order.view()
-
     def add_reward(self, won_reward_id: str) -> RewardOffer:
         order = self._open_order()
         try:
@@ -235,7 +194,8 @@ class PongoReference:
                 return RewardOffer(won_reward_id, products, message="Choose the product you want.")
             self.choose_reward_product(won_reward_id, products[0].sku)
             return RewardOffer(won_reward_id, products, applied=True)
-        voucher = Voucher(won["coupon_code"], won_reward_id, won["title"], won["type"], won["value"])
+        percent = won["type"] == "voucher_percentage"
+        voucher = Voucher(won["coupon_code"], won_reward_id, won["title"], percent, won["value"])
         order.remove_reward(won_reward_id)
         order.vouchers.append(voucher)
         return RewardOffer(won_reward_id, voucher_code=voucher.code, applied=True)
@@ -251,48 +211,7 @@ class PongoReference:
         order.lines.append(free_line(product, won_reward_id, options))
         return order.view()
 
-    def pay(self, outcome: PaymentOutcome) -> OrderView:
-        order = self._current().order
-        if not order.is_open:
-            return order.view()  # a second tap on "pay" must not send the order twice
-        if not order.lines:
-            raise ValueError("nothing to pay")
-        if outcome is PaymentOutcome.APPROVED:
-            order.status = "paid"
-            self._close(self._current())
-        elif outcome is PaymentOutcome.EXTERNAL:
-            self._hand_to_external(order)
-            self._handed = self._current()
-        else:
-            order.status = outcome.value  # declined or abandoned: Pongo never hears of it
-        return order.view()
-
-    def external_closed(self) -> OrderView:
-        # The handed order, not the current one: the kiosk may already serve the next customer.
-        visit = self._handed or self._current()
-        if visit.order.status == "external_pending":
-            visit.order.status = "paid"
-            self._close(visit)
-        return visit.order.view()
-
-    def cancel(self) -> OrderView:
-        order = self._current().order
-        if order.is_open or order.status == "external_pending":
-            order.status = "cancelled"
-        return order.view()
-
-    def receipt(self) -> str:
-        return self._receipt
-
-    def retry_pending(self) -> None:
-        still_pending = []
-        for pending in self._pending:
-            response = self._send_order(pending)
-            if response is None:
-                still_pending.append(pending)
-            elif response.status_code not in (201, 202):
-                log.error("Pongo refused order %s (%s); not resent", pending.payload["order_id"], response.status_code)
-        self._pending = still_pending
+    def _after_retry(self) -> None:
         for merchant in {link.merchant for link in self._links.values()}:
             self._on_connected(merchant)  # set-up steps that failed at connection time
 
@@ -310,31 +229,6 @@ class PongoReference:
         """Make this customer the session's and show their loyalty view."""
         self._current().customer = customer
         return self._loyalty_view()
-
-    def _hand_to_external(self, order: Order) -> None:
-        raise ValueError(f"the {self.kind} has no external payment")
-
-    # -- internals ------------------------------------------------------------------------------
-    def _current(self) -> Session:
-        if self._session is None:
-            raise RuntimeError("start_session first")
-        return self._session
-
-    def _open_order(self) -> Order:
-        return self._visit().order
-
-    def _visit(self) -> Session:
-        """The current visit; once its order is closed, whatever comes next is a new visit at the same place."""
-        session = self._current()
-        if not session.order.is_open:
-            self.start_session(session.location)
-        return self._current()
-
-    def _product(self, sku: str) -> Product:
-        for product in self.products:
-            if product.sku == sku:
-                return product
-        raise ValueError(f"unknown product {sku!r}")
 
     def _admin_merchant(self) -> str:
         if self._admin is None:
@@ -472,7 +366,7 @@ class PongoReference:
             session.won = {reward["public_id"]: reward for reward in won}
         return session.won.get(won_reward_id)
 
-    def _close(self, session: Session) -> None:
+    def _settle(self, session: Session) -> None:
         """The visit's order is paid: tell Pongo once, or keep it to resend; then print the receipt."""
         order = session.order
         link = self._links.get(session.location)
@@ -481,9 +375,10 @@ class PongoReference:
             self._receipt = receipt_text(order, "Loyalty points could not be recorded.")
             return
         customer = {"public_id": session.customer["public_id"]} if session.customer else session.enrol_with_order
-        pending = PendingOrder(
+        pending = Pending(
             link.merchant,
-            order.payload(
+            order_payload(
+                order,
                 store_slug=link.slug,
                 channel=self.channel,
                 delivery_mode=self.delivery_mode,
@@ -506,13 +401,21 @@ class PongoReference:
             loyalty = "Loyalty points could not be recorded."
         self._receipt = receipt_text(order, loyalty)
 
-    def _send_order(self, pending: PendingOrder) -> httpx.Response | None:
+    def _deliver(self, pending: Pending) -> bool | None:
+        response = self._send_order(pending)
+        if response is None:
+            return None
+        if response.status_code not in (201, 202):
+            log.error("Pongo refused order %s (%s); not resent", pending.payload["order_id"], response.status_code)
+        return response.status_code in (201, 202)
+
+    def _send_order(self, pending: Pending) -> httpx.Response | None:
         """POST the order; None when it must be resent later (Pongo down, or the merchant must reconnect).
 
         A 202 means Pongo already has this order_id (an earlier answer was lost): that is success.
         """
         try:
-            return self.pongo.call(pending.merchant, "POST", "/v1/orders", json=pending.payload)
+            return self.pongo.call(pending.tenant, "POST", "/v1/orders", json=pending.payload)
         except PongoError as error:
             log.warning("order %s kept to resend: %s", pending.payload["order_id"], error)
             return None

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from poscert.drivers.catalogs import KIOSK_CATALOG, KIOSK_LOCATIONS, POS_CATALOG, POS_LOCATIONS
 from poscert.drivers.contract import (
     EXTERNAL_PAYMENT,
     LOYALTY_UNAVAILABLE,
@@ -24,10 +25,9 @@ from poscert.drivers.contract import (
     Connection,
     LoyaltyScreen,
 )
-from poscert.drivers.pongo.catalogs import KIOSK_CATALOG, KIOSK_LOCATIONS, POS_CATALOG, POS_LOCATIONS
+from poscert.drivers.order import Order
 from poscert.drivers.pongo.client import PongoError, PongoUnavailable, expect
 from poscert.drivers.pongo.integration import PongoReference, full_name, log
-from poscert.drivers.pongo.order import Order
 from poscert.drivers.pongo.signature import verify
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from pytest_bdd import given, parsers, then, when
 
 from poscert.drivers.contract import CUSTOMER_NOT_FOUND, NOT_ENOUGH_POINTS, OptIn
-from poscert.simulators.pongo.platform import sign
+from poscert.steps.pongo import actors
 from poscert.steps.pongo.world import PongoWorld
 
 ANSWERS = {"yes": True, "no": False, "no answer": None}
@@ -107,14 +105,7 @@ def forged_event(world: PongoWorld) -> None:
     hooks = world.sim.subscriptions(world.merchant)
     assert hooks, "the integration has no webhook subscription to deliver to"
     customer = world.backend().customers[world.customer_id]
-    body = json.dumps(
-        {"event": "customer.created", "created_at": "2026-01-15T10:00:00+00:00", "data": customer.to_json()}
-    ).encode()
-    stamp = world.sim.clock.timestamp()
-    headers = {
-        "content-type": "application/json",
-        "pongo-signature": f"t={stamp},v1={sign('not-the-secret', body, stamp)}",
-    }
+    headers, body = actors.forged_event("customer.created", customer.to_json(), world.sim.clock.timestamp())
     world.webhook_status = world.driver.handle_webhook(hooks[0].url, headers, body)
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the Pongo certification: one simulator for the session, reset for every scenario."""
+"""Fixtures of the Pongo certification: the world of each scenario, on the session's simulator, reset first."""
 
 from __future__ import annotations
 
@@ -10,36 +10,27 @@ import pytest
 from poscert.base.journal import Journal
 from poscert.drivers.contract import Connection
 from poscert.plugin import CertificationRun
-from poscert.simulators.core.transports import respx_router
 from poscert.simulators.pongo.simulator import PongoSimulator
-from poscert.steps.pongo.world import SANDBOX, PongoWorld, merchant_browser
-
-
-@pytest.fixture(scope="session")
-def pongo_sim(certification_run: CertificationRun, journal: Journal) -> Iterator[PongoSimulator]:
-    """Built once (schemas compiled, routes mapped); its hostnames are intercepted for the whole session."""
-    sim = PongoSimulator(journal, seed=certification_run.seed)
-    certification_run.secret_sources.append(sim.known_secrets)
-    with respx_router(sim):
-        yield sim
+from poscert.steps.common.world import actor_client
+from poscert.steps.pongo.world import SANDBOX, PongoWorld
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[httpx.Client]:
-    with merchant_browser() as client:
+    with actor_client("merchant-browser") as client:
         yield client
 
 
 @pytest.fixture
 def world(
-    pongo_sim: PongoSimulator,
+    platform_sim: PongoSimulator,
     scenario_journal: Journal,
     certification_run: CertificationRun,
     browser: httpx.Client,
     integration_logs,
 ) -> Iterator[PongoWorld]:
-    pongo_sim.reset()
-    client = pongo_sim.oauth_client
+    platform_sim.reset()
+    client = platform_sim.oauth_client
     connection = Connection(
         base_url=SANDBOX,
         client_id=client.client_id,
@@ -47,9 +38,16 @@ def world(
         redirect_uri=client.redirect_uris[0],
     )
     driver = certification_run.driver_class(connection)
-    pongo_sim.deliver_webhook = driver.handle_webhook
+    platform_sim.deliver_webhook = driver.handle_webhook
     try:
-        yield PongoWorld(pongo_sim, scenario_journal, driver, connection, browser, pongo_sim.default_merchant)
+        yield PongoWorld(
+            sim=platform_sim,
+            journal=scenario_journal,
+            driver=driver,
+            merchants=(platform_sim.default_merchant, platform_sim.other_merchant),
+            connection=connection,
+            browser=browser,
+        )
     finally:
-        pongo_sim.deliver_webhook = None
+        platform_sim.deliver_webhook = None
         driver.close()

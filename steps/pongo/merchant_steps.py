@@ -22,8 +22,8 @@ def connected_and_mapped(world: PongoWorld) -> None:
 
 @given("a second merchant has connected the integration and mapped a location")
 def second_merchant(world: PongoWorld) -> None:
-    world.connect(world.sim.other_merchant)
-    world.map_locations(world.sim.other_merchant)
+    world.connect(world.merchants[1])
+    world.map_locations(world.merchants[1])
 
 
 @given(parsers.re(r"the merchant press(?:es|ed) \"Connect with Pongo\" in the partner's admin"))

@@ -1,4 +1,4 @@
-"""The world of one Pongo scenario: the simulator, the integration under test, and what the steps remember.
+"""The world of one Pongo scenario: the shared world plus Pongo's actors and back office.
 
 The harness plays every actor around the integration: the merchant's browser on
 Pongo's consent form, the back office where rewards are set up, other platforms
@@ -7,39 +7,34 @@ that enlist customers. It asks the integration only through the driver contract.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 import httpx
 
-from poscert.base.journal import Exchange, Journal
-from poscert.drivers.contract import Connection, LoyaltyScreen, OptIn, OrderView, Product, RewardOffer
+from poscert.base.journal import Exchange
+from poscert.drivers.contract import Connection, OptIn, RewardOffer
 from poscert.simulators.pongo.simulator import PongoSimulator
+from poscert.steps.common.world import World
+from poscert.steps.pongo import actors
 
 SANDBOX = "https://sandbox-api.heypongo.com"
-BROWSER = {"user-agent": "poscert merchant browser", "x-poscert-actor": "merchant-browser"}
+OAUTH_OPERATIONS = ("oauth_form", "oauth_authorize", "oauth_token")  # the only calls without a bearer token
 
 
-def merchant_browser() -> httpx.Client:
-    return httpx.Client(headers=BROWSER, follow_redirects=False)
+@dataclass(repr=False, kw_only=True)
+class PongoWorld(World):
+    operations: ClassVar[dict[str, str]] = {
+        "create order": "create_order",
+        "get customer by phone": "get_customer_by_phone",
+    }
+    order_operation: ClassVar[str] = "create_order"
+    order_identity: ClassVar[str] = "order_id"
 
-
-OURS = re.compile(r"\{ours:([^}]+)\}")
-
-
-@dataclass(repr=False)
-class PongoWorld:
     sim: PongoSimulator
-    journal: Journal
-    driver: object
     connection: Connection
     browser: httpx.Client  # the merchant's browser, shared by every scenario of the session
-    merchant: str  # the merchant whose admin and locations the scenario uses
-    location_map: dict[str, tuple[str, str]] = field(default_factory=dict)  # location → (merchant, slug)
-    location: str | None = None
-    screen: LoyaltyScreen | None = None
-    order: OrderView | None = None
     offer: RewardOffer | None = None
     authorize_url: str | None = None
     refused: Exception | None = None
@@ -48,14 +43,9 @@ class PongoWorld:
     customer_points: int = 0
     reward_id: str | None = None  # the reward the scenario set up
     won_id: str | None = None  # the customer's purchase of it
-    ordered: list[str] = field(default_factory=list)  # SKUs the customer ordered
     webhook_status: int | None = None
     sku_guide: list[tuple[str, str]] = field(default_factory=list)
     optin: OptIn | None = None  # the answers the new customer gave
-
-    def __repr__(self) -> str:
-        # Allure shows step arguments by repr: name the scenario's place, never the credentials it holds.
-        return f"PongoWorld(merchant={self.merchant!r}, location={self.location!r}, customer={self.customer_id!r})"
 
     # -- the merchant's side ------------------------------------------------------
     def backend(self, merchant: str | None = None):
@@ -64,30 +54,10 @@ class PongoWorld:
     def consent(self, authorize_url: str, merchant: str, decision: str = "approve") -> str:
         """Play the merchant's browser on Pongo's form; returns where Pongo redirects it."""
         backend = self.backend(merchant)
-        query = {k: v[0] for k, v in parse_qs(urlparse(authorize_url).query).items()}
-        form = self.browser.get(authorize_url)
-        assert form.status_code == 200, f"Pongo's OAuth form answered {form.status_code}: {form.text[:200]}"
-        answer = self.browser.post(
-            f"{SANDBOX}/v1/oauth/form",
-            data={
-                **{k: query.get(k, "") for k in ("client_id", "redirect_uri", "state", "scope")},
-                "email": backend.login_email,
-                "password": backend.login_password,
-                "decision": decision,
-            },
-        )
-        assert answer.status_code == 302, f"consent answered {answer.status_code}: {answer.text[:200]}"
-        return answer.headers["location"]
+        return actors.consent(self.browser, authorize_url, backend.login_email, backend.login_password, decision)
 
     def connect(self, merchant: str) -> None:
         self.driver.finish_connect(self.consent(self.driver.start_connect(), merchant))
-
-    def our_locations(self, merchant: str | None = None) -> list[str]:
-        """The first merchant owns every location but the last, which the second merchant gets."""
-        locations = list(self.driver.locations())
-        if (merchant or self.merchant) == self.sim.default_merchant:
-            return locations[:-1] if len(locations) > 2 else locations
-        return locations[-1:]
 
     def map_locations(self, merchant: str) -> None:
         slugs = self.driver.sync_stores()
@@ -98,32 +68,11 @@ class PongoWorld:
 
     # -- the customer's side --------------------------------------------------------
     def start_session(self, location: str) -> None:
-        self.location = location
-        self.journal.event("session", location=location, merchant=self.location_map.get(location, (None,))[0])
-        self.driver.start_session(location)
-        self.screen, self.order, self.offer, self.ordered = None, None, None, []
-
-    def ensure_session(self) -> None:
-        if self.location is None:
-            self.start_session(self.our_locations()[0])
+        super().start_session(location)
+        self.offer = None
 
     def store_slug(self) -> str:
         return self.location_map[self.location][1]
-
-    def product(self, token: str) -> Product:
-        """`{ours:1}` is our first catalog product, `{ours:with options}` the first with options."""
-        key = OURS.fullmatch(token.strip()).group(1) if OURS.fullmatch(token.strip()) else token
-        catalog = list(self.driver.catalog())
-        if key == "with options":
-            return next(p for p in catalog if p.options)
-        return catalog[int(key) - 1]
-
-    def expand(self, text: str) -> str:
-        return OURS.sub(lambda m: self.product(m.group(0)).sku, text)
-
-    def extra_products(self, count: int) -> list[Product]:
-        """Products to order that no reward of the scenario names: the end of the catalog."""
-        return list(self.driver.catalog())[-count:]
 
     def buy_for_customer(self, reward_id: str) -> str:
         """The customer bought the reward earlier (on another channel)."""
@@ -131,22 +80,20 @@ class PongoWorld:
         return won.public_id
 
     # -- what went over the wire -------------------------------------------------------
-    def integration_calls(
-        self, operation: str | tuple[str, ...] | None = None, *, scenario: str | None = None
-    ) -> list[Exchange]:
-        """Requests the integration made (not the harness's browser); this scenario's, or `scenario="*"`."""
+    def orders_held(self, identity: str) -> list[str]:
+        return [o.status for o in self.backend().orders_list() if o.order_id == identity]
+
+    def credential_problems(self, calls: list[Exchange]) -> list[str]:
+        """Pongo wants `Authorization: Bearer <token>` on every call but the OAuth endpoints."""
         return [
-            x
-            for x in self.journal.exchanges(operation, scenario=scenario)
-            if x.request_headers.get("x-poscert-actor") != "merchant-browser"
+            f"{x.title()}: no Bearer token in the Authorization header"
+            for x in calls
+            if x.operation not in OAUTH_OPERATIONS
+            and not x.request_headers.get("authorization", "").startswith("Bearer ")
         ]
 
-    def orders_sent(self, order_id: str | None = None) -> list[Exchange]:
-        return [
-            x
-            for x in self.integration_calls("create_order")
-            if order_id is None or (isinstance(x.request_body, dict) and x.request_body.get("order_id") == order_id)
-        ]
+    def secrets(self) -> set[str]:
+        return super().secrets() | {self.connection.client_secret}
 
     def token_grants(self, *grants: str) -> list[Exchange]:
         return [

@@ -19,12 +19,13 @@ from poscert.drivers.contract import (
     PaymentOutcome,
     Product,
 )
+from poscert.drivers.order import Order, Voucher, free_line, paid_line
 from poscert.drivers.pongo.client import NotConnected, PongoClient, PongoUnavailable
 from poscert.drivers.pongo.contract import PongoIntegration
-from poscert.drivers.pongo.order import Order, Voucher, free_line, optin_fields, own_products, paid_line
 from poscert.drivers.pongo.phone import calling_code, normalize_phone
 from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
 from poscert.drivers.pongo.signature import expected_signature, verify
+from poscert.drivers.pongo.wire import optin_fields, order_payload, own_products
 
 BASE = "https://sandbox-api.heypongo.com"
 CONNECTION = Connection(BASE, "client-1", "s3cret-client", "https://partner.example/pongo/callback")
@@ -84,12 +85,12 @@ def test_a_free_product_keeps_its_chosen_options_paid() -> None:
 def test_vouchers_take_cents_or_a_percentage_off_never_more_than_the_order() -> None:
     order = Order("o-1", "till-1", [paid_line(BURGER, ("PSC-OPT-CHEESE",)), paid_line(COFFEE, ())])
     assert order.subtotal == 1230
-    order.vouchers.append(Voucher("PGO-AAAA-BBBB", "won_2", "10 %", "voucher_percentage", 10))
+    order.vouchers.append(Voucher("PGO-AAAA-BBBB", "won_2", "10 %", True, 10))
     assert (order.discount, order.total) == (123, 1107)
-    order.vouchers.append(Voucher("PGO-CCCC-DDDD", "won_3", "50 EUR", "voucher_amount", 5000))
+    order.vouchers.append(Voucher("PGO-CCCC-DDDD", "won_3", "50 EUR", False, 5000))
     assert (order.discount, order.total) == (1230, 0)
-    payload = order.payload(
-        store_slug="s", channel="pos", delivery_mode="eat_in", delivery_status="delivered", customer=None
+    payload = order_payload(
+        order, store_slug="s", channel="pos", delivery_mode="eat_in", delivery_status="delivered", customer=None
     )
     assert [line["reward_id"] for line in payload["lines"] if "reward_id" in line] == ["won_2", "won_3"]
     assert payload["payments"] == [] and "customer" not in payload

@@ -1,52 +1,30 @@
-"""The partner's own order: lines, reward lines, vouchers, totals, and the POST /v1/orders body.
+"""The partner's own order: lines, reward lines, vouchers, totals and the receipt.
 
-Nothing here talks to Pongo; the order is the partner's, Pongo is only told about it once paid.
+Nothing here talks to a platform: the order is the partner's, the platform is only told about
+it once paid, in its own wire format (see each platform's `wire.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from typing import Any
 
-from poscert.drivers.contract import OptIn, OrderLine, OrderView, Product
+from poscert.drivers.contract import OrderLine, OrderView, Product
 
 VOUCHER_SKU = "VOUCHER"
 
 
-def own_products(external_id: str | None, catalog: list[Product]) -> list[Product]:
-    """The products of our catalog a free_product reward names.
-
-    `external_id` lists SKUs of every partner the merchant uses ("KSK-BURGER, ZLT-42"); the
-    other partners' SKUs are not ours to interpret, so they are dropped, not reported.
-    """
-    by_sku = {product.sku: product for product in catalog}
-    skus = [sku.strip() for sku in (external_id or "").split(",")]
-    return [by_sku[sku] for sku in dict.fromkeys(skus) if sku in by_sku]
-
-
-def optin_fields(optin: OptIn) -> dict[str, bool]:
-    """The opt-in fields to send: only questions answered, so no answer is never sent as consent."""
-    fields = {
-        name: answer for name, answer in (("email_optin", optin.email), ("sms_optin", optin.sms)) if answer is not None
-    }
-    if fields:
-        fields["has_optin"] = any(fields.values())
-    return fields
-
-
 @dataclass(frozen=True)
 class Voucher:
-    """A voucher created in our system from a won voucher_* reward, under the reward's coupon code."""
+    """A voucher created in our system from a won reward, under the platform's coupon code."""
 
     code: str
     won_reward_id: str
     title: str
-    type: str  # voucher_amount (value in cents) or voucher_percentage (value in percent)
+    percent: bool  # value in percent of the subtotal, else in cents
     value: int
 
     def discount(self, subtotal: int) -> int:
-        off = self.value if self.type == "voucher_amount" else subtotal * self.value // 100
+        off = subtotal * self.value // 100 if self.percent else self.value
         return min(off, subtotal)
 
     def line(self) -> OrderLine:
@@ -113,45 +91,6 @@ class Order:
             list(self.messages),
             set(self.notices),
         )
-
-    def payload(
-        self,
-        *,
-        store_slug: str,
-        channel: str,
-        delivery_mode: str,
-        delivery_status: str,
-        customer: dict[str, Any] | None,
-    ) -> dict[str, Any]:
-        """The POST /v1/orders body of this paid order; built once, so a resend is byte-identical."""
-        body: dict[str, Any] = {
-            "order_id": self.order_id,
-            "channel": channel,
-            "delivery_mode": delivery_mode,
-            "loyalty_store_slug": store_slug,
-            "amount": self.total,
-            "status": "paid",
-            "delivery_status": delivery_status,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "lines": [_line_payload(line) for line in self.all_lines()],
-            "payments": [{"method": self.payment_method, "amount": self.total}] if self.total else [],
-        }
-        if customer:
-            body["customer"] = customer
-        return body
-
-
-def _line_payload(line: OrderLine) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "sku": line.sku,
-        "name": line.name,
-        "quantity": line.quantity,
-        "unit_price": line.unit_price,
-        "options": [{"sku": o.sku, "name": o.name, "unit_price": o.price} for o in line.options],
-    }
-    if line.reward_id:
-        body["reward_id"] = line.reward_id
-    return body
 
 
 def free_line(product: Product, won_reward_id: str, options: tuple[str, ...]) -> OrderLine:

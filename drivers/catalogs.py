@@ -1,7 +1,7 @@
 """The reference kiosk's and POS's own products and locations.
 
-Both are poscert's software, so their SKUs share the `PSC-` prefix the merchant types into
-Pongo rewards beside other partners' SKUs (TAB-, ZLT-, LSP-). Each sells its own range:
+Both are poscert's software, on every platform, so their SKUs share the `PSC-` prefix the merchant
+types into the platform's rewards beside other partners' SKUs (TAB-, ZLT-, LSP-). Each sells its own range:
 the kiosk has no croissant, so a croissant reward is not usable there, while the POS has one.
 """
 

@@ -1,0 +1,46 @@
+"""The people and systems around a Pongo integration that the harness plays: the merchant approving
+the connection on Pongo's consent form, and a forger posting to the integration's webhook URL.
+
+One place for each, used by the steps, the project's tests and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from poscert.simulators.pongo.platform import sign
+
+CONSENT_FIELDS = ("client_id", "redirect_uri", "state", "scope")
+
+
+def consent(browser: httpx.Client, authorize_url: str, email: str, password: str, decision: str = "approve") -> str:
+    """The merchant opens Pongo's form at `authorize_url`, logs in and decides; returns the redirect URL."""
+    parts = urlsplit(authorize_url)
+    query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+    form = browser.get(authorize_url)
+    assert form.status_code == 200, f"Pongo's OAuth form answered {form.status_code}: {form.text[:200]}"
+    answer = browser.post(
+        f"{parts.scheme}://{parts.netloc}{parts.path}",
+        data={
+            **{name: query.get(name, "") for name in CONSENT_FIELDS},
+            "email": email,
+            "password": password,
+            "decision": decision,
+        },
+    )
+    assert answer.status_code == 302, f"consent answered {answer.status_code}: {answer.text[:200]}"
+    return answer.headers["location"]
+
+
+def code_from(redirect: str) -> str:
+    """The authorization code Pongo put in the redirect back to the partner."""
+    return parse_qs(urlsplit(redirect).query)["code"][0]
+
+
+def forged_event(event: str, data: dict, timestamp: int, secret: str = "not-the-secret") -> tuple[dict, bytes]:
+    """An event signed the way Pongo signs, with a secret Pongo never gave: (headers, body)."""
+    body = json.dumps({"event": event, "created_at": "2026-01-15T10:00:00+00:00", "data": data}).encode()
+    return {"content-type": "application/json", "pongo-signature": sign(secret, body, timestamp)}, body
