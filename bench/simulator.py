@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 import uvicorn
@@ -32,6 +32,7 @@ import uvicorn
 from poscert.simulators.core.messages import SimRequest
 from poscert.simulators.core.transports import AsgiApp, mock_transport, respx_router
 from poscert.simulators.pongo.simulator import PongoSimulator
+from poscert.steps.pongo import actors
 
 HOST = "sandbox-api.heypongo.com"
 BASE = f"https://{HOST}"
@@ -63,43 +64,23 @@ class Result:
 
 # -- a connected integration and its orders ----------------------------------------------
 def connect(sim: PongoSimulator) -> str:
-    """An access token by the OAuth code flow, as the simulator tests get one: consent form, then exchange."""
+    """An access token by the OAuth code flow, as a partner gets one: the merchant consents, then the exchange."""
     shop = sim.backend(sim.default_merchant)
     client = sim.oauth_client
     redirect = client.redirect_uris[0]
-    form = {
-        "client_id": client.client_id,
-        "redirect_uri": redirect,
-        "scope": "order.create",
-        "email": shop.login_email,
-        "password": shop.login_password,
-        "decision": "approve",
-    }
-    consent = sim.handle(
-        SimRequest(
-            "POST",
-            "/v1/oauth/form",
-            body=urlencode(form).encode(),
-            host=HOST,
-            headers={"content-type": "application/x-www-form-urlencoded"},
-        )
-    )
-    assert consent.status == 302, (consent.status, consent.body, consent.text)
-    code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
-    exchange = {
-        "grant_type": "authorization_code",
-        "client_id": client.client_id,
-        "client_secret": client.client_secret,
-        "code": code,
-        "redirect_uri": redirect,
-    }
-    token = sim.handle(
-        SimRequest(
-            "POST", "/v1/oauth/token", headers={"content-type": JSON}, body=json.dumps(exchange).encode(), host=HOST
-        )
-    )
-    assert token.status == 200, (token.status, token.body)
-    return str(token.body["access_token"])
+    query = {"client_id": client.client_id, "redirect_uri": redirect, "scope": "order.create", "state": "bench"}
+    with httpx.Client(transport=mock_transport(sim), base_url=BASE) as http:
+        back = actors.consent(http, f"{BASE}/v1/oauth/form?{urlencode(query)}", shop.login_email, shop.login_password)
+        exchange = {
+            "grant_type": "authorization_code",
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "code": actors.code_from(back),
+            "redirect_uri": redirect,
+        }
+        token = http.post("/v1/oauth/token", json=exchange)
+    assert token.status_code == 200, token.text
+    return str(token.json()["access_token"])
 
 
 def order_bodies(sim: PongoSimulator, prefix: str, count: int) -> list[bytes]:

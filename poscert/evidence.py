@@ -80,16 +80,25 @@ class AllureEvidence:
     def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature, scenario) -> None:
         run = self.run
         request.node.stash[CURSOR] = run.journal.last_seq  # a scenario's evidence starts with its own exchanges
-        for req_id in requirements_of(request.node):
-            requirement = run.catalog[req_id]
-            url, name = _requirement_link(request.config, requirement)
-            allure.dynamic.label("requirement", req_id)
-            allure.dynamic.tag(req_id)
-            allure.dynamic.link(url, link_type="requirement", name=name)
-            allure.dynamic.severity(SEVERITY[requirement.level])
-        allure.dynamic.label("epic", run.platform or "poscert")
+        for label in self._labels(request.node):
+            allure.dynamic.label(label.name, label.value)
+        for link in self._links(request.node):
+            allure.dynamic.link(link.url, link_type=link.type, name=link.name)
         allure.dynamic.parameter("seed", run.seed)
         allure.dynamic.parameter("driver", run.driver_spec)
+
+    def _labels(self, item: pytest.Item) -> list[Label]:
+        """The labels of a scenario, whether it ran or does not apply: built here only."""
+        requirements = [self.run.catalog[r] for r in requirements_of(item)]
+        labels = [Label("requirement", r.id) for r in requirements] + [Label("tag", r.id) for r in requirements]
+        if requirements:
+            labels.append(Label("severity", SEVERITY[requirements[0].level]))
+        return [*labels, Label("epic", self.run.platform or "poscert")]
+
+    def _links(self, item: pytest.Item) -> list[Link]:
+        return [
+            Link("requirement", *_requirement_link(item.config, self.run.catalog[r])) for r in requirements_of(item)
+        ]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -108,14 +117,8 @@ class AllureEvidence:
         feature, _, name = (getattr(getattr(item, "obj", None), "__doc__", None) or item.name).partition(": ")
         name = name or feature
         full_name = f"{self.run.platform}/{feature}:{name}"
-        requirements = [self.run.catalog[r] for r in requirements_of(item)]
-        labels = [Label("requirement", r.id) for r in requirements] + [Label("tag", r.id) for r in requirements]
-        labels += [
-            Label("severity", SEVERITY[requirements[0].level]),
-            Label("epic", self.run.platform or "poscert"),
-            Label("framework", "pytest-bdd"),
-        ]
-        links = [Link("requirement", *_requirement_link(item.config, r)) for r in requirements]
+        labels = [*self._labels(item), Label("framework", "pytest-bdd")]
+        links = self._links(item)
         stamp = now()
         AllureFileLogger(str(self.alluredir)).report_result(
             TestResult(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,26 @@ def test_allure_results_carry_steps_requirements_and_evidence(certifications):
     assert attached and all((out / source).exists() for source in attached)
     environment = (out / "environment.properties").read_text()
     assert "seed=" in environment and "pytest-bdd=" in environment
+
+
+def test_each_exchange_is_attached_once_to_the_scenario_it_happened_in(certifications):
+    out = Path(certifications["kiosk"]["out"])
+    records = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()]
+    exchanges = {f"#{r['seq']}": r["scenario"] for r in records if r["type"] == "exchange"}
+    attached: list[tuple[str, str]] = []  # (exchange, the scenario whose steps hold it)
+
+    def walk(steps: list[dict], case: dict) -> None:
+        for step in steps:
+            for attachment in step.get("attachments", []):
+                if attachment["type"] == "application/json":
+                    attached.append((attachment["name"].split()[0], case["fullName"]))
+            walk(step.get("steps", []), case)
+
+    for path in (out / "allure-results").glob("*-result.json"):
+        case = json.loads(path.read_text())
+        walk(case.get("steps", []), case)
+    assert sorted(name for name, _ in attached) == sorted(exchanges), "an exchange is missing or attached twice"
+    squash = lambda text: re.sub(r"[^a-z0-9]", "", text.lower())  # noqa: E731
+    for name, full_name in attached:  # journal scenarios are node ids ending in the scenario's function name
+        owner = exchanges[name].rpartition("::")[2].split("[")[0].removeprefix("test_")
+        assert squash(owner) in squash(full_name), f"{name} of {exchanges[name]} is attached to {full_name}"

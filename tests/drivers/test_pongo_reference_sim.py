@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from typing import TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -26,6 +25,7 @@ from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
 from poscert.simulators.core.faults import Fault
 from poscert.simulators.core.transports import respx_router
 from poscert.simulators.pongo.simulator import MerchantBackend, PongoSimulator
+from poscert.steps.pongo import actors
 
 BASE = "https://sandbox-api.heypongo.com"
 Integration = TypeVar("Integration", bound=PongoReference)
@@ -44,22 +44,10 @@ def sim() -> Iterator[PongoSimulator]:
 
 def connect(integration: PongoReference, sim: PongoSimulator, merchant: str) -> None:
     """Play the merchant's browser on Pongo's consent form, then hand the redirect back."""
-    form = integration.start_connect()
     backend = sim.backend(merchant)
     with httpx.Client() as browser:
-        assert browser.get(form).status_code == 200
-        query = {name: values[0] for name, values in parse_qs(urlsplit(form).query).items()}
-        answer = browser.post(
-            f"{BASE}/v1/oauth/form",
-            data={
-                **{k: query[k] for k in ("client_id", "redirect_uri", "state", "scope")},
-                "email": backend.login_email,
-                "password": backend.login_password,
-                "decision": "approve",
-            },
-        )
-    assert answer.status_code == 302
-    integration.finish_connect(answer.headers["location"])
+        back = actors.consent(browser, integration.start_connect(), backend.login_email, backend.login_password)
+    integration.finish_connect(back)
 
 
 def installed(cls: type[Integration], sim: PongoSimulator, merchant: str | None = None) -> Integration:
@@ -231,6 +219,12 @@ def test_pos_webhook_keeps_its_customer_base_and_refuses_forgeries(sim: PongoSim
     assert pos.handle_webhook(hook.url, {"Pongo-Signature": "t=1,v1=00"}, b'{"data": {}}') == 401
     assert pos.handle_webhook(hook.url, {}, b"{}") == 401
     assert PongoKiosk.handle_webhook(pos, hook.url, {}, b"{}") == 404  # a kiosk has no receiver
+    # The harness's forger signs as Pongo does: one t and one v1, refused only for its secret.
+    headers, body = actors.forged_event("customer.created", elsewhere.to_json(), sim.clock.timestamp())
+    assert [part.split("=")[0] for part in headers["pongo-signature"].split(",")] == ["t", "v1"]
+    assert pos.handle_webhook(hook.url, headers, body) == 401
+    genuine, body = actors.forged_event("customer.created", elsewhere.to_json(), sim.clock.timestamp(), hook.secret)
+    assert pos.handle_webhook(hook.url, genuine, body) == 200
 
     sim.faults.arm(Fault("get_customer", status=503))
     screen = pos.identify_by_pass(elsewhere.public_id)  # Pongo down: recognised from the local base
