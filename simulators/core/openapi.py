@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from poscert.base.validation import SchemaSet, schema_set
+from poscert.base.validation import SchemaSet
 from poscert.simulators.core.simulator import Simulator
 
 DEFAULT_CONTENT_TYPES = ("application/json",)
@@ -20,7 +20,7 @@ ERRORS_DOCUMENT = "errors"
 
 def build_openapi(sim_class: type[Simulator]) -> dict[str, Any]:
     platform = sim_class.declaration
-    schemas = schema_set(platform.name)
+    schemas = sim_class.load_schemas()
     scheme = next(iter(platform.security_schemes), None)
     paths: dict[str, dict[str, Any]] = {}
     counts: dict[str, int] = {}

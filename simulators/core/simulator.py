@@ -15,6 +15,8 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
 
@@ -54,6 +56,9 @@ class Simulator:
     declaration: ClassVar[Platform]
     routes: ClassVar[list[Route]] = []
     handlers: ClassVar[Any] = None  # module or object with one function per operation
+    # The folder holding `<platform name>/*.json`; None means the installed `poscert.schemas`.
+    # A platform that lives outside poscert (a partner's, a test's toy) points it at its own.
+    schemas_root: ClassVar[Path | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -71,7 +76,7 @@ class Simulator:
         self.journal = journal if journal is not None else Journal()
         self.seed = seed
         self.dataset = dataset
-        self.schemas: SchemaSet = schema_set(self.platform)
+        self.schemas = self.load_schemas()
         unschemed = sorted({r.operation for r in self.routes} - set(self.schemas.documents))
         if unschemed:  # every exchange is validated: an operation without a document would pass unchecked
             raise ValueError(f"{self.platform}: routes with no schema document: {', '.join(unschemed)}")
@@ -81,6 +86,13 @@ class Simulator:
         self.deliver_webhook: WebhookDelivery | None = None
         self._lock = threading.RLock()
         self.reset()
+
+    @classmethod
+    def load_schemas(cls) -> SchemaSet:
+        """The platform's schema documents, read and compiled once per process and root."""
+        if cls.schemas_root is None:
+            return schema_set(cls.declaration.name)
+        return _schema_set_at(cls.declaration.name, cls.schemas_root)
 
     # -- hooks a platform overrides --------------------------------------------
     def reset(self) -> None:
@@ -280,6 +292,11 @@ class Simulator:
             )
         )
         return status
+
+
+@cache
+def _schema_set_at(platform: str, root: Path) -> SchemaSet:
+    return SchemaSet(platform, root)
 
 
 def _raw_text(redactor: Redactor, body: bytes, secrets: frozenset[str]) -> Any:

@@ -6,7 +6,6 @@ harness reads and seeds state through the same objects the wire changes.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -14,8 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from poscert.simulators.core.clock import SimClock
+from poscert.simulators.core.seeding import random_string, seeded_rng, slugify
 from poscert.simulators.pongo import errors
-from poscert.simulators.pongo.dataset import MerchantProfile, random_string, slugify
+from poscert.simulators.pongo.dataset import SEED_NAMESPACE, MerchantProfile
 from poscert.simulators.pongo.models import Checkin, Customer, Order, Reward, Store, WonReward
 from poscert.simulators.pongo.platform import PlatformState
 
@@ -43,7 +43,7 @@ class MerchantBackend:
         self.points_per_euro = profile.points_per_euro
         self.state = state
         self.clock = clock
-        self.rng = random.Random(f"pongo:{seed}:{profile.slug}")
+        self.rng = seeded_rng(SEED_NAMESPACE, seed, profile.slug)
         self.stores: list[Store] = []
         self.customers: dict[str, Customer] = {}
         self.rewards: dict[str, Reward] = {}

@@ -1,40 +1,18 @@
 """Named, seeded datasets: the merchants, stores, customers and rewards a fresh simulator holds.
 
-Everything is drawn from generators seeded by (seed, merchant), never from the wall
-clock, so one seed always yields the same ids, names, codes and tokens, whatever
-order merchants are first touched in.
+This module says what a dataset is made of; `population.py` fills a merchant's backend from
+it. Everything random is drawn from generators seeded by (seed, purpose), never from the
+wall clock, so one seed always yields the same ids, names, codes and tokens.
 """
 
 from __future__ import annotations
 
-import random
-import re
-import threading
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import cache
-from typing import TYPE_CHECKING
 
-from faker import Faker
+from poscert.simulators.core.seeding import HEX, random_string, seeded_rng
 
-from poscert.simulators.core.clock import EPOCH
-from poscert.simulators.pongo.models import Customer, Store
-
-if TYPE_CHECKING:
-    from poscert.simulators.pongo.backend import MerchantBackend
-
-ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+SEED_NAMESPACE = "pongo"  # the first part of every Pongo generator's seed key
 PARTNER_REDIRECT_URI = "https://partner.example/pongo/callback"
-
-
-def random_string(rng: random.Random, length: int, alphabet: str = ALNUM) -> str:
-    return "".join(rng.choice(alphabet) for _ in range(length))
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -96,11 +74,10 @@ OTHER_REWARDS = (
 
 
 def _default(seed: int) -> Dataset:
-    rng = random.Random(f"pongo:{seed}:clients")
+    rng = seeded_rng(SEED_NAMESPACE, seed, "clients")
     client = OAuthClient(
-        client_id=f"{random_string(rng, 8, '0123456789abcdef')}-{random_string(rng, 4, '0123456789abcdef')}"
-        f"-4{random_string(rng, 3, '0123456789abcdef')}-a{random_string(rng, 3, '0123456789abcdef')}"
-        f"-{random_string(rng, 12, '0123456789abcdef')}",
+        client_id=f"{random_string(rng, 8, HEX)}-{random_string(rng, 4, HEX)}"
+        f"-4{random_string(rng, 3, HEX)}-a{random_string(rng, 3, HEX)}-{random_string(rng, 12, HEX)}",
         client_secret=random_string(rng, 40),
         name="poscert partner",
         redirect_uris=(
@@ -123,83 +100,3 @@ def load(name: str, seed: int) -> Dataset:
     if name not in DATASETS:
         raise KeyError(f"unknown Pongo dataset {name!r}; known: {sorted(DATASETS)}")
     return DATASETS[name](seed)
-
-
-_FAKER_LOCK = threading.Lock()  # cached Fakers are shared by every simulator in the process
-
-
-@cache
-def _faker(locale: str) -> Faker:
-    # Building a Faker costs milliseconds; re-seeding a cached one gives the same draws.
-    return Faker(locale)
-
-
-def populate(backend: MerchantBackend, profile: MerchantProfile, seed: int) -> None:
-    """Fill a fresh merchant with its stores, rewards and customers."""
-    with _FAKER_LOCK:
-        fake = _faker(profile.locale)
-        fake.seed_instance(f"pongo:{seed}:{profile.slug}")
-        _populate(backend, profile, fake)
-
-
-def _populate(backend: MerchantBackend, profile: MerchantProfile, fake: Faker) -> None:
-    rng = backend.rng
-    for index in range(profile.stores):
-        city = fake.city()
-        slug = f"{profile.slug}-{slugify(city)}"
-        if backend.store(slug):
-            slug = f"{slug}-{index + 1}"
-        backend.stores.append(
-            Store(
-                backend.new_id("store_"), slug, f"{profile.name} {city}", fake.street_address(), fake.postcode(), city
-            )
-        )
-    for seed_reward in profile.rewards:
-        backend.add_reward(
-            seed_reward.title,
-            seed_reward.type,
-            seed_reward.cost,
-            external_id=seed_reward.external_id,
-            value=seed_reward.value,
-            tags=list(seed_reward.tags),
-            store_slugs=[backend.stores[0].slug] if seed_reward.first_store_only else None,
-        )
-    for index in range(profile.customers):
-        backend.add_customer(_customer(backend, fake, rng, index))
-
-
-# The first three customers are fixed points scenarios can rely on: a rich one,
-# a student (segment rewards), and one too poor to buy anything but a coffee.
-FIXED_CUSTOMERS = ((500, ()), (150, ("student",)), (45, ()))  # (points, tags)
-
-
-def _customer(backend: MerchantBackend, fake: Faker, rng: random.Random, index: int) -> Customer:
-    first, last = fake.first_name(), fake.last_name()
-    while True:
-        phone = f"324{rng.randint(60, 99)}{rng.randint(0, 999999):06d}"
-        if backend.customer_by_phone(phone) is None:
-            break
-    created = EPOCH - timedelta(days=rng.randint(1, 700), seconds=rng.randint(0, 86399))
-    points, tags = (
-        FIXED_CUSTOMERS[index]
-        if index < len(FIXED_CUSTOMERS)
-        else (rng.randint(0, 600), rng.choice([(), (), (), ("student",), ("ambassador",)]))
-    )
-    optins = (rng.choice([True, False, None]) for _ in range(3))
-    return Customer(
-        public_id=backend.new_id("cust_"),
-        international_phone_number=phone,
-        reference_store_slug=rng.choice(backend.stores).slug,
-        created_at=created,
-        updated_at=created,
-        first_name=first,
-        last_name=last,
-        email=f"{slugify(first)}.{slugify(last)}@example.be".replace("-", ""),
-        gender=rng.choice(["man", "woman", "undisclosed", "other", None]),
-        birthday=fake.date_between_dates(date(1955, 1, 1), date(2006, 12, 31)) if rng.random() < 0.7 else None,
-        has_optin=next(optins),
-        sms_optin=next(optins),
-        email_optin=next(optins),
-        points=points,
-        tags=list(tags),
-    )

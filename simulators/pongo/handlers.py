@@ -8,26 +8,34 @@ from __future__ import annotations
 
 import html
 from math import ceil
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from poscert.simulators.core.messages import SimResponse
 from poscert.simulators.core.simulator import Call
 from poscert.simulators.pongo import errors
-
-if TYPE_CHECKING:
-    from poscert.simulators.pongo.backend import MerchantBackend
-    from poscert.simulators.pongo.simulator import PongoSimulator
+from poscert.simulators.pongo.backend import MerchantBackend
+from poscert.simulators.pongo.platform import PlatformState
 
 DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 100
+
+
+class Pongo(Protocol):
+    """What handlers use of the simulator. A protocol, so this module never imports the simulator
+    module that imports it: the layers stay one-way."""
+
+    hosts: tuple[str, ...]
+    state: PlatformState
+
+    def backend(self, slug: str) -> MerchantBackend: ...
 
 
 def _data(value: Any, status: int = 200) -> SimResponse:
     return SimResponse(status, {"data": value})
 
 
-def _backend(sim: PongoSimulator, call: Call) -> MerchantBackend:
+def _backend(sim: Pongo, call: Call) -> MerchantBackend:
     return sim.backend(call.merchant)
 
 
@@ -36,7 +44,7 @@ def _int(query: dict[str, str], name: str) -> int | None:
 
 
 # -- OAuth ----------------------------------------------------------------------------
-def oauth_form(sim: PongoSimulator, call: Call) -> SimResponse:
+def oauth_form(sim: Pongo, call: Call) -> SimResponse:
     q = call.query
     scopes = sim.state.check_authorization(q["client_id"], q["redirect_uri"], q.get("scope"))
     client = sim.state.clients[q["client_id"]]
@@ -56,7 +64,7 @@ def oauth_form(sim: PongoSimulator, call: Call) -> SimResponse:
     return SimResponse(200, text=page)
 
 
-def oauth_authorize(sim: PongoSimulator, call: Call) -> SimResponse:
+def oauth_authorize(sim: Pongo, call: Call) -> SimResponse:
     b = call.body
     scopes = sim.state.check_authorization(b["client_id"], b["redirect_uri"], b.get("scope"))
     if b["decision"] == "deny":
@@ -72,11 +80,11 @@ def oauth_authorize(sim: PongoSimulator, call: Call) -> SimResponse:
     return SimResponse(302, headers={"location": b["redirect_uri"] + separator + urlencode(answer)})
 
 
-def oauth_token(sim: PongoSimulator, call: Call) -> SimResponse:
+def oauth_token(sim: Pongo, call: Call) -> SimResponse:
     return SimResponse(200, sim.state.token(call.body), {"cache-control": "no-store", "pragma": "no-cache"})
 
 
-def oauth_me(sim: PongoSimulator, call: Call) -> SimResponse:
+def oauth_me(sim: Pongo, call: Call) -> SimResponse:
     backend = _backend(sim, call)
     return _data(
         {
@@ -88,11 +96,11 @@ def oauth_me(sim: PongoSimulator, call: Call) -> SimResponse:
 
 
 # -- stores and customers ---------------------------------------------------------------
-def list_stores(sim: PongoSimulator, call: Call) -> SimResponse:
+def list_stores(sim: Pongo, call: Call) -> SimResponse:
     return _data([s.to_json() for s in _backend(sim, call).stores])
 
 
-def list_customers(sim: PongoSimulator, call: Call) -> SimResponse:
+def list_customers(sim: Pongo, call: Call) -> SimResponse:
     q = call.query
     found = _backend(sim, call).search_customers(q.get("phone"), q.get("email"))
     page = max(_int(q, "page") or 1, 1)
@@ -114,33 +122,33 @@ def list_customers(sim: PongoSimulator, call: Call) -> SimResponse:
     )
 
 
-def create_customer(sim: PongoSimulator, call: Call) -> SimResponse:
+def create_customer(sim: Pongo, call: Call) -> SimResponse:
     return _data(_backend(sim, call).create_customer_from(call.body).to_json(), 201)
 
 
-def get_customer(sim: PongoSimulator, call: Call) -> SimResponse:
+def get_customer(sim: Pongo, call: Call) -> SimResponse:
     return _data(_backend(sim, call).customer(call.params["public_id"]).to_json())
 
 
-def get_customer_by_phone(sim: PongoSimulator, call: Call) -> SimResponse:
+def get_customer_by_phone(sim: Pongo, call: Call) -> SimResponse:
     customer = _backend(sim, call).customer_by_phone(call.params["international_phone_number"])
     if customer is None:
         raise errors.not_found("Customer")
     return _data(customer.to_json())
 
 
-def customer_exists(sim: PongoSimulator, call: Call) -> SimResponse:
+def customer_exists(sim: Pongo, call: Call) -> SimResponse:
     found = _backend(sim, call).customer_by_phone(call.params["international_phone_number"])
     return SimResponse(200 if found else 404)
 
 
-def update_customer(sim: PongoSimulator, call: Call) -> SimResponse:
+def update_customer(sim: Pongo, call: Call) -> SimResponse:
     backend = _backend(sim, call)
     return _data(backend.update_customer(backend.customer(call.params["public_id"]), call.body).to_json())
 
 
 # -- rewards ----------------------------------------------------------------------------
-def list_rewards(sim: PongoSimulator, call: Call) -> SimResponse:
+def list_rewards(sim: Pongo, call: Call) -> SimResponse:
     q = call.query
     backend = _backend(sim, call)
     if q.get("customer") and q["customer"] not in backend.customers:
@@ -153,7 +161,7 @@ def list_rewards(sim: PongoSimulator, call: Call) -> SimResponse:
     return _data([r.to_json() for r in found])
 
 
-def buy_reward(sim: PongoSimulator, call: Call) -> SimResponse:
+def buy_reward(sim: Pongo, call: Call) -> SimResponse:
     b = call.body
     won = _backend(sim, call).buy_reward(
         call.params["reward_public_id"], b["customer"], b["store_slug"], b.get("used"), b.get("pin")
@@ -161,12 +169,12 @@ def buy_reward(sim: PongoSimulator, call: Call) -> SimResponse:
     return _data(won.to_json(), 201)
 
 
-def list_won_rewards(sim: PongoSimulator, call: Call) -> SimResponse:
+def list_won_rewards(sim: Pongo, call: Call) -> SimResponse:
     found = _backend(sim, call).won_rewards_of(call.params["public_id"], call.query.get("status") or "available")
     return _data([w.to_json() for w in found])
 
 
-def use_reward(sim: PongoSimulator, call: Call) -> SimResponse:
+def use_reward(sim: Pongo, call: Call) -> SimResponse:
     won = _backend(sim, call).use_reward(
         call.params["public_id"], call.params["won_public_id"], call.body["store_slug"], call.body.get("order_id")
     )
@@ -174,34 +182,34 @@ def use_reward(sim: PongoSimulator, call: Call) -> SimResponse:
 
 
 # -- orders and check-ins -----------------------------------------------------------------
-def create_order(sim: PongoSimulator, call: Call) -> SimResponse:
+def create_order(sim: Pongo, call: Call) -> SimResponse:
     order, created = _backend(sim, call).create_order(call.body)
     if not created:
         return SimResponse(202, {"message": "This order has already been processed.", "id": order.public_id})
     return _data(order.to_json(), 201)
 
 
-def update_order_status(sim: PongoSimulator, call: Call) -> SimResponse:
+def update_order_status(sim: Pongo, call: Call) -> SimResponse:
     order = _backend(sim, call).update_order_status(
         call.params["order_public_id"], call.body["status"], call.body.get("delivery_status")
     )
     return _data(order.to_json())
 
 
-def create_checkin(sim: PongoSimulator, call: Call) -> SimResponse:
+def create_checkin(sim: Pongo, call: Call) -> SimResponse:
     return _data(_backend(sim, call).checkin(call.body).to_json(), 201)
 
 
 # -- webhooks -----------------------------------------------------------------------------
-def list_webhooks(sim: PongoSimulator, call: Call) -> SimResponse:
+def list_webhooks(sim: Pongo, call: Call) -> SimResponse:
     return _data([h.to_json() for h in sim.state.subscriptions(call.merchant)])
 
 
-def create_webhook(sim: PongoSimulator, call: Call) -> SimResponse:
+def create_webhook(sim: Pongo, call: Call) -> SimResponse:
     b = call.body
     return _data(sim.state.subscribe(call.merchant, b["event"], b["url"], b.get("secret")).to_json(), 201)
 
 
-def delete_webhook(sim: PongoSimulator, call: Call) -> SimResponse:
+def delete_webhook(sim: Pongo, call: Call) -> SimResponse:
     sim.state.unsubscribe(call.merchant, call.params["id"])
     return SimResponse(204)

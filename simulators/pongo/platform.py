@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ from typing import Any
 import jwt
 
 from poscert.simulators.core.clock import SimClock
+from poscert.simulators.core.seeding import HEX, random_string, seeded_rng
 from poscert.simulators.pongo import errors
-from poscert.simulators.pongo.dataset import Dataset, OAuthClient, random_string
+from poscert.simulators.pongo.dataset import SEED_NAMESPACE, Dataset, OAuthClient
 from poscert.simulators.pongo.models import Webhook, iso
 
 SCOPES = (
@@ -41,7 +41,6 @@ SCOPES = (
 ISSUER = "https://api.heypongo.com"
 CODE_TTL = 600
 ACCESS_TTL = 3600
-HEX = "0123456789abcdef"
 
 Sender = Callable[..., int]  # Simulator.send_webhook
 
@@ -95,12 +94,13 @@ class PlatformState:
     def __init__(self, dataset: Dataset, seed: int, clock: SimClock, send: Sender) -> None:
         self.clock = clock
         self._send = send
-        self.rng = random.Random(f"pongo:{seed}:platform")
+        self.rng = seeded_rng(SEED_NAMESPACE, seed, "platform")
         self.jwt_secret = random_string(self.rng, 64, HEX)
         self.clients: dict[str, OAuthClient] = {dataset.client.client_id: dataset.client}
         self.logins = {slug: Login(slug, f"admin@{slug}.be", random_string(self.rng, 16)) for slug in dataset.merchants}
         self.merchant_ids = {slug: f"mer_{random_string(self.rng, 20)}" for slug in dataset.merchants}
         self.codes: dict[str, AuthCode] = {}
+        self.issued_codes: set[str] = set()  # every code ever issued: a spent code is still a secret in evidence
         self.access_tokens: dict[str, AccessToken] = {}  # by jti
         self.refresh_tokens: dict[str, RefreshToken] = {}  # by value
         self.webhooks: dict[str, Webhook] = {}
@@ -126,6 +126,7 @@ class PlatformState:
 
     def issue_code(self, client_id: str, redirect_uri: str, merchant: str, scopes: tuple[str, ...]) -> str:
         code = random_string(self.rng, 64)
+        self.issued_codes.add(code)
         self.codes[code] = AuthCode(
             client_id, redirect_uri, merchant, scopes, self.clock.now() + timedelta(seconds=CODE_TTL)
         )
@@ -270,6 +271,7 @@ class PlatformState:
             | set(self.refresh_tokens)
             | {t.token for t in self.access_tokens.values()}
             | {h.secret for h in self.webhooks.values()}
+            | self.issued_codes
         )
 
 

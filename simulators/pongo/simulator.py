@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from poscert.base.journal import Violation
+from poscert.simulators.core.backends import BackendDict
 from poscert.simulators.core.messages import PlatformError, SimRequest
 from poscert.simulators.core.routing import Route
 from poscert.simulators.core.simulator import Call, Simulator
-from poscert.simulators.pongo import dataset, errors, handlers
+from poscert.simulators.pongo import dataset, errors, handlers, population
 from poscert.simulators.pongo.backend import MerchantBackend
 from poscert.simulators.pongo.dataset import Dataset, OAuthClient
 from poscert.simulators.pongo.declaration import PONGO
@@ -36,7 +38,18 @@ class PongoSimulator(Simulator):
         super().reset()
         self.data = dataset.load(self.dataset, self.seed)
         self.state = PlatformState(self.data, self.seed, self.clock, self.send_webhook)
-        self._backends: dict[str, MerchantBackend] = {}
+        self.backends.reset()
+
+    @cached_property
+    def backends(self) -> BackendDict[MerchantBackend]:
+        """One backend per merchant of the dataset, built the first time anyone asks for it."""
+        return BackendDict(self._open_merchant)
+
+    def _open_merchant(self, slug: str) -> MerchantBackend:
+        profile = self.data.merchants[slug]  # KeyError: no such merchant in this dataset
+        backend = MerchantBackend(profile, self.state, self.clock, self.seed)
+        population.populate(backend, profile, self.seed)
+        return backend
 
     # -- the harness's handles ---------------------------------------------------------
     @property
@@ -52,14 +65,8 @@ class PongoSimulator(Simulator):
         return self.data.client
 
     def backend(self, slug: str) -> MerchantBackend:
-        """The merchant's state, built from the dataset the first time anyone asks for it."""
-        with self._lock:  # the harness may ask while the served app handles a request
-            found = self._backends.get(slug)
-            if found is None:
-                profile = self.data.merchants[slug]  # KeyError: no such merchant in this dataset
-                found = self._backends[slug] = MerchantBackend(profile, self.state, self.clock, self.seed)
-                dataset.populate(found, profile, self.seed)
-            return found
+        """The merchant's state (the harness's handle and the handlers' way in)."""
+        return self.backends[slug]
 
     def subscriptions(self, merchant: str) -> list[Webhook]:
         """The merchant's webhook subscriptions (the integration's, once it subscribed)."""

@@ -60,6 +60,21 @@ def test_default_dataset_shape():
     assert all(c.public_id.startswith("cust_") and len(c.public_id) == 25 for c in shop.customers.values())
 
 
+def test_the_default_seed_draws_what_it_always_drew():
+    """Pinned ids, secrets and codes of the default seed: a change in how generators are seeded would
+    silently change every certification's evidence. (Names and addresses come from Faker's data and may
+    move with its version; these come from the seeded generators alone.)"""
+    sim = PongoSimulator()
+    shop = sim.backend(sim.default_merchant)
+    first = next(iter(shop.customers.values()))
+    assert sim.oauth_client.client_id == "0931b7a0-6e67-4720-a42f-3b97780a7e95"
+    assert sim.oauth_client.client_secret == "JgsXPpI3DdSe2ibeZhEO7ayz6qEQLeqOy3CA6saH"
+    assert sim.state.jwt_secret.startswith("02886a32b2e26d5a")
+    assert (shop.public_id, shop.login_password) == ("mer_xmzsvGj5NMVvPAFAK1Ws", "ZiSAy6MBummbKUDq")
+    assert (first.public_id, first.international_phone_number) == ("cust_06Icg9tPhbjSREZY4Ifw", "32469207287")
+    assert next(iter(shop.rewards)) == "rwd_fZHLPtfDCVGsiJZ9dYxq"
+
+
 def test_same_seed_same_world_and_same_traffic():
     first, second = PongoSimulator(seed=3), PongoSimulator(seed=3)
     second.backend(second.other_merchant)  # build order must not matter
@@ -85,8 +100,12 @@ def test_reset_really_resets():
 def test_unknown_dataset_and_merchant_are_refused():
     with pytest.raises(KeyError):
         PongoSimulator(dataset="nope")
+    sim = PongoSimulator()
     with pytest.raises(KeyError):
-        PongoSimulator().backend("no-such-merchant")
+        sim.backend("no-such-merchant")
+    assert list(sim.backends) == []  # merchants are built on first use, and a refused one is not kept
+    sim.backend(sim.other_merchant)
+    assert list(sim.backends) == [sim.other_merchant]
 
 
 def test_admin_helpers(sim, shop):

@@ -1,0 +1,53 @@
+"""Per-tenant state created on first use, as moto's `BackendDict` does per account and region.
+
+A platform holds one backend per tenant (a merchant, a business, a vendor). Building them all
+up front would seed tenants no scenario touches; building one lazily, keyed by the tenant the
+credentials resolved to, keeps tenants isolated and a fresh simulator cheap.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+B = TypeVar("B")
+
+
+class BackendDict(Generic[B]):
+    """Tenant → backend, each built once by `factory(tenant)` the first time anyone asks for it.
+
+    The factory decides which tenants exist: whatever it raises for an unknown one (a `KeyError`,
+    the platform's 404) reaches the caller and nothing is stored. Iteration sees only the tenants
+    built so far. Thread-safe: the served app and the harness may ask for the same tenant at once.
+    """
+
+    def __init__(self, factory: Callable[[str], B]) -> None:
+        self._factory = factory
+        self._backends: dict[str, B] = {}
+        self._lock = threading.RLock()  # re-entrant: a factory may ask for another tenant
+
+    def __getitem__(self, tenant: str) -> B:
+        with self._lock:
+            found = self._backends.get(tenant)
+            if found is None:
+                found = self._backends[tenant] = self._factory(tenant)
+            return found
+
+    def __contains__(self, tenant: object) -> bool:
+        """Whether the tenant's backend was built (never builds it)."""
+        with self._lock:
+            return tenant in self._backends
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:  # a snapshot: a tenant built meanwhile must not break the iteration
+            return iter(list(self._backends))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._backends)
+
+    def reset(self) -> None:
+        """Forget every backend: the next request for a tenant builds it afresh."""
+        with self._lock:
+            self._backends.clear()
