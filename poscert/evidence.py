@@ -19,8 +19,7 @@ from allure_commons.utils import md5, now
 from poscert.base.catalog import CATALOG_FILE, Requirement
 from poscert.base.journal import Exchange, Journal
 from poscert.base.redaction import scrub_text
-from poscert.plugin import CertificationRun, requirements_of, versions
-from poscert.results import NA_PREFIX
+from poscert.plugin import CertificationRun, requirements_of, scenario_title, versions
 
 SEVERITY = {"MUST": "critical", "SHOULD": "normal", "MAY": "minor"}
 
@@ -107,15 +106,13 @@ class AllureEvidence:
         yield
         if call.when != "setup" or not requirements_of(item):
             return
-        skip = item.get_closest_marker("skip")
-        reason = skip.kwargs.get("reason", "") if skip else ""
-        if reason.startswith(NA_PREFIX):
+        reason = self.run.not_applicable.get(item.nodeid)
+        if reason is not None:
             self._report_not_applicable(item, reason)
 
     def _report_not_applicable(self, item: pytest.Item, reason: str) -> None:
-        # pytest-bdd documents a scenario function as "<feature>: <scenario>".
-        feature, _, name = (getattr(getattr(item, "obj", None), "__doc__", None) or item.name).partition(": ")
-        name = name or feature
+        name = scenario_title(item)
+        feature = (getattr(getattr(item, "obj", None), "__doc__", None) or "").partition(": ")[0]
         full_name = f"{self.run.platform}/{feature}:{name}"
         labels = [*self._labels(item), Label("framework", "pytest-bdd")]
         links = self._links(item)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,8 +57,10 @@ class CertificationRun:
     results: list[RequirementResult] = field(default_factory=list)  # set once, when the session ends
     # Where the secrets of the run come from (a simulator's issued tokens): scrubbed from captured output.
     secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
+    not_applicable: dict[str, str] = field(default_factory=dict)  # node id -> why, decided at collection
     _driver: tuple[str, type, str] | None = None
     _journal: Journal | None = None
+    _seen_secrets: set[str] = field(default_factory=set)
 
     @property
     def journal(self) -> Journal:
@@ -93,7 +96,10 @@ class CertificationRun:
         return self._resolved()[2]
 
     def secrets(self) -> set[str]:
-        return set().union(*(source() for source in self.secret_sources)) if self.secret_sources else set()
+        """Every secret issued so far in the run: a simulator forgets its own at each scenario's reset."""
+        for source in self.secret_sources:
+            self._seen_secrets |= source()
+        return set(self._seen_secrets)
 
     def meta(self) -> dict:
         return {
@@ -278,20 +284,30 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for item in scenarios:
         reason = not_applicable_reason(item, run)
         if reason:
+            run.not_applicable[item.nodeid] = reason
             item.add_marker(pytest.mark.skip(reason=reason))
     items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)  # stable: order kept otherwise
 
 
 # -- outcomes -----------------------------------------------------------------------
+HARNESS_FRAMES = ("_pytest", "pluggy", "pytest_bdd", "allure_pytest_bdd", "allure_commons")
+
+
 @pytest.hookimpl(hookwrapper=True, trylast=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """Innermost wrapper: scrub secrets from captured output before Allure or JUnit read it."""
+    """Innermost wrapper: trim and scrub the failure, scrub captured output, record the scenario's outcome.
+
+    Runs before Allure, JUnit and the terminal read the report, so none of them sees a secret.
+    """
     outcome = yield
     report = outcome.get_result()
     run = run_of(item.config)
     secrets = run.secrets()
-    if secrets:
-        report.sections = [(title, scrub_text(text, secrets)) for title, text in report.sections]
+    if report.failed and call.excinfo is not None and not item.config.getoption("fulltrace"):
+        report.longrepr = call.excinfo.getrepr(style="short", tbfilter=_integration_frames)
+    if report.failed and report.longrepr is not None:
+        report.longrepr = scrub_text(str(report.longrepr), secrets)
+    report.sections = [(title, scrub_text(text, secrets)) for title, text in report.sections]
     reqs = requirements_of(item)
     if not reqs:
         return
@@ -302,16 +318,40 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         or (report.when == "teardown" and report.failed)
     )
     if decisive and (previous is None or previous.outcome != "failed"):
-        reason = _reason(report)
-        run.outcomes[item.nodeid] = ScenarioOutcome(item.nodeid, item.name, reqs, report.outcome, reason)
+        run.outcomes[item.nodeid] = ScenarioOutcome(
+            item.nodeid,
+            item.name,
+            reqs,
+            report.outcome,
+            scrub_text(_reason(report, call), secrets),
+            not_applicable=item.nodeid in run.not_applicable,
+            title=scenario_title(item),
+            exchanges=tuple(x.seq for x in run.journal.exchanges(scenario=item.nodeid, direction=None)),
+        )
 
 
-def _reason(report: pytest.TestReport) -> str:
+def scenario_title(item: pytest.Item) -> str:
+    """The scenario's title (pytest-bdd documents a scenario function as "<feature>: <scenario>"),
+    with an outline example's parameters, so every example reads apart."""
+    doc = getattr(getattr(item, "obj", None), "__doc__", None) or ""
+    title = doc.partition(": ")[2] or item.name
+    callspec = getattr(item, "callspec", None)
+    return f"{title} [{callspec.id}]" if callspec is not None else title
+
+
+def _integration_frames(excinfo: pytest.ExceptionInfo) -> Any:
+    """The frames a partner can act on: theirs and the step that judged them, not pytest's machinery."""
+    kept = [entry for entry in excinfo.traceback if not any(part in HARNESS_FRAMES for part in Path(entry.path).parts)]
+    return kept or excinfo.traceback[-1:]
+
+
+def _reason(report: pytest.TestReport, call: pytest.CallInfo) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
+    if report.failed and call.excinfo is not None:
+        return f"{call.excinfo.typename}: {call.excinfo.value}".removeprefix("AssertionError: ")
     if report.failed:
-        crash = getattr(report.longrepr, "reprcrash", None)
-        return crash.message if crash is not None else str(report.longrepr).splitlines()[-1]
+        return str(report.longrepr).strip().splitlines()[-1]
     return ""
 
 
@@ -361,6 +401,9 @@ def scenario_journal(journal: Journal, request: pytest.FixtureRequest) -> Iterat
 @pytest.fixture
 def integration_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """Everything the integration logs, at every level: ALL-SEC-01 reads it for leaked credentials."""
+    # pytest-bdd's DEBUG lines are fixture machinery, not evidence. Set first: the capture handler
+    # keeps the level of the last call, which must be DEBUG.
+    caplog.set_level(logging.INFO, logger="pytest_bdd")
     caplog.set_level(logging.DEBUG)
     return caplog
 

@@ -18,11 +18,12 @@ class ScenarioOutcome:
     name: str
     requirements: tuple[str, ...]
     outcome: str  # passed, failed, skipped
-    reason: str = ""  # skip reason or the first line of the failure
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.outcome == "skipped" and self.reason.startswith(NA_PREFIX)
+    reason: str = ""  # skip reason or the failure's message, in full
+    # Decided by the plugin from the integration's kind and capabilities, never read from a skip text:
+    # an integration that skips a scenario itself has not run it.
+    not_applicable: bool = False
+    title: str = ""  # the scenario's title, as the feature file words it
+    exchanges: tuple[int, ...] = ()  # sequence numbers of the exchanges made during the scenario
 
 
 @dataclass
@@ -42,24 +43,31 @@ def judge(requirement: Requirement, outcomes: list[ScenarioOutcome]) -> Requirem
     declared by the partner, so a failure there never blocks certification).
     """
     mine = [o for o in outcomes if requirement.id in o.requirements]
-    ran = [o for o in mine if o.outcome in ("passed", "failed")]
-    failed = [o for o in ran if o.outcome == "failed"]
+    applicable = [o for o in mine if not o.not_applicable]
+    failed = [o for o in applicable if o.outcome == "failed"]
+    skipped = [o for o in applicable if o.outcome == "skipped"]  # by the integration or a -k/skip, not by us
     if failed:
         result, reason = (FAIL if requirement.level == "MUST" else WARNING), failed[0].reason
-    elif ran:
+    elif skipped:
+        result, reason = NOT_RUN, f"{skipped[0].title or skipped[0].name} did not run: {skipped[0].reason}"
+    elif applicable:
         result, reason = PASS, ""
-    elif mine and all(o.not_applicable for o in mine):
+    elif mine:
         result, reason = NOT_APPLICABLE, mine[0].reason
     else:
-        result, reason = NOT_RUN, "no scenario ran" if mine else "no scenario"
-    return RequirementResult(
-        requirement.id,
-        requirement.level,
-        requirement.title,
-        result,
-        reason,
-        [{"nodeid": o.nodeid, "name": o.name, "outcome": o.outcome, "reason": o.reason} for o in mine],
-    )
+        result, reason = NOT_RUN, "no scenario"
+    scenarios = [
+        {
+            "nodeid": o.nodeid,
+            "name": o.name,
+            "title": o.title,
+            "outcome": "not_applicable" if o.not_applicable else o.outcome,
+            "reason": o.reason,
+            "exchanges": list(o.exchanges),
+        }
+        for o in mine
+    ]
+    return RequirementResult(requirement.id, requirement.level, requirement.title, result, reason, scenarios)
 
 
 def certify(requirements: list[Requirement], outcomes: list[ScenarioOutcome]) -> list[RequirementResult]:
@@ -78,13 +86,46 @@ def write_certification(path: Path, results: list[RequirementResult], meta: dict
 
 
 def table(results: list[RequirementResult]) -> str:
-    marks = {PASS: "PASS", FAIL: "FAIL", WARNING: "WARN", NOT_APPLICABLE: "N/A", NOT_RUN: "NOT RUN"}
+    """One line per requirement (scenarios passed out of those that apply), what failed, then the verdict."""
     width = max((len(r.id) for r in results), default=10)
-    lines = [f"{'requirement':<{width}}  level   result   scenarios  note"]
+    lines = [f"{'requirement':<{width}}  level   result   passed  note"]
     for r in results:
-        ran = sum(1 for s in r.scenarios if s["outcome"] != "skipped")
+        applicable = [s for s in r.scenarios if s["outcome"] != "not_applicable"]
+        passed = sum(1 for s in applicable if s["outcome"] == "passed")
         note = r.reason.splitlines()[0][:90] if r.reason else ""
-        lines.append(f"{r.id:<{width}}  {r.level:<6}  {marks[r.result]:<7}  {ran:>3}/{len(r.scenarios):<5}  {note}")
+        lines.append(f"{r.id:<{width}}  {r.level:<6}  {MARKS[r.result]:<7}  {passed:>2}/{len(applicable):<3}  {note}")
+    lines += [failure_details(r) for r in results if r.result in (FAIL, WARNING) or r.scenarios and r.result == NOT_RUN]
+    unscenarioed = [r.id for r in results if r.result == NOT_RUN and not r.scenarios]
+    if unscenarioed:
+        lines += ["", f"Not run (deselected, or no scenario): {', '.join(unscenarioed)}"]
     bad = blocking(results)
-    lines.append("CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}")
+    lines += ["", "CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}"]
     return "\n".join(lines)
+
+
+MARKS = {PASS: "PASS", FAIL: "FAIL", WARNING: "WARN", NOT_APPLICABLE: "N/A", NOT_RUN: "NOT RUN"}
+
+
+def failure_details(result: RequirementResult) -> str:
+    """What a partner needs to act on a requirement that did not pass: the requirement's sentence, each
+    scenario that failed or did not run by its title, the message in full, the exchanges to look at."""
+    lines = ["", f"{result.id} ({result.level}) {MARKS[result.result]}: {result.title}"]
+    shown = [s for s in result.scenarios if s["outcome"] in ("failed", "skipped")]
+    for scenario in shown:
+        seen = f"  [exchanges {seq_ranges(scenario['exchanges'])}]" if scenario["exchanges"] else ""
+        lines.append(f"  - {scenario['title'] or scenario['name']} ({scenario['outcome']}){seen}")
+        lines += [f"      {line}" for line in (scenario["reason"] or "").splitlines()]
+    if not shown:
+        lines.append(f"  - {result.reason}")
+    return "\n".join(lines)
+
+
+def seq_ranges(seqs: list[int]) -> str:
+    """#3-#7, #12: the journal's sequence numbers, compactly."""
+    runs: list[list[int]] = []
+    for seq in sorted(seqs):
+        if runs and seq == runs[-1][-1] + 1:
+            runs[-1].append(seq)
+        else:
+            runs.append([seq])
+    return ", ".join(f"#{r[0]}" if len(r) == 1 else f"#{r[0]}-#{r[-1]}" for r in runs)

@@ -31,7 +31,9 @@ TARGETS = {
 def certify(out: Path, args: list[str]) -> dict:
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        code = main(["certify", "--platform", "pongo", "--out", str(out), *args, "--", "--capture=sys"])
+        own = args[: args.index("--")] if "--" in args else args
+        extra = args[args.index("--") + 1 :] if "--" in args else []
+        code = main(["certify", "--platform", "pongo", "--out", str(out), *own, "--", "--capture=sys", *extra])
     report = out / "certification.json"
     assert report.exists(), f"no certification.json (exit {code}):\n{printed.getvalue()[-3000:]}"
     return {"exit": code, "stdout": printed.getvalue(), "out": str(out), **json.loads(report.read_text())}
@@ -138,3 +140,17 @@ def test_each_exchange_is_attached_once_to_the_scenario_it_happened_in(certifica
     for name, full_name in attached:  # journal scenarios are node ids ending in the scenario's function name
         owner = exchanges[name].rpartition("::")[2].split("[")[0].removeprefix("test_")
         assert squash(owner) in squash(full_name), f"{name} of {exchanges[name]} is attached to {full_name}"
+
+
+def test_no_output_of_a_run_holds_a_credential_an_integration_put_in_its_failures(tmp_path):
+    doc = certify(tmp_path / "out", ["--driver", "tests.partners:LeakyKiosk", "--", "-k", "phone_number"])
+    assert not doc["certified"] and doc["requirements"]
+    failures = [s for r in doc["requirements"] for s in r["scenarios"] if s["outcome"] == "failed"]
+    assert failures and all("could not identify" in s["reason"] for s in failures)
+    texts = {p.name: p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    texts["terminal"] = doc["stdout"]
+    for name, text in texts.items():
+        assert "eyJ" not in text, f"an access token reached {name}"
+        for marker in ("refresh=", "secret=", "code="):
+            found = re.findall(marker + r"(?!\*\*\*redacted)[A-Za-z0-9_\-]{8,}", text)
+            assert not found, f"{marker} {found[:1]} reached {name}"

@@ -134,3 +134,16 @@ class Kiosk:
     assert "start_connect() is missing" in err
     assert "identify_by_phone() cannot be called as identify_by_phone(phone: str)" in err
     assert "close() is missing" in err
+
+
+def test_an_integration_cannot_make_itself_not_applicable_by_skipping(suite):
+    pytester = suite("@REQ:PONGO-ID-01")
+    pytester.makepyfile(
+        test_tiny=TEST_MODULE.format(passes=True).replace(
+            "    assert True", '    import pytest\n    pytest.skip("not applicable (declared): no vouchers")'
+        )
+    )
+    result = run(pytester)
+    found = certification(pytester)["PONGO-ID-01"]
+    assert found["result"] == "not_run" and "did not run" in found["reason"]
+    assert result.ret == pytest.ExitCode.TESTS_FAILED

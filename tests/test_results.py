@@ -17,8 +17,8 @@ from poscert.results import (
 CAT = load_catalog()
 
 
-def outcome(req, result, reason=""):
-    return ScenarioOutcome(f"t::{req}::{result}", "s", (req,), result, reason)
+def outcome(req, result, reason="", not_applicable=False):
+    return ScenarioOutcome(f"t::{req}::{result}", "s", (req,), result, reason, not_applicable=not_applicable)
 
 
 def test_all_passed_is_a_pass_and_one_failure_fails_a_must():
@@ -35,7 +35,7 @@ def test_a_failed_should_or_may_is_a_warning():
 
 
 def test_undeclared_capability_is_not_applicable_and_never_a_pass():
-    na = outcome("PONGO-REWARD-03", "skipped", "not applicable (declared): no vouchers")
+    na = outcome("PONGO-REWARD-03", "skipped", "not applicable (declared): no vouchers", not_applicable=True)
     assert judge(CAT["PONGO-REWARD-03"], [na]).result == NOT_APPLICABLE
 
 
@@ -49,3 +49,25 @@ def test_no_scenario_or_a_plain_skip_is_not_run_and_blocks_a_must():
 def test_a_failed_should_does_not_block():
     results = certify([CAT["PONGO-ID-03"]], [outcome("PONGO-ID-03", "failed")])
     assert not blocking(results) and table(results).endswith("CERTIFIED")
+
+
+def test_the_table_counts_passed_out_of_applicable_and_details_each_failure():
+    failing = ScenarioOutcome(
+        "t::a",
+        "test_a",
+        ("PONGO-ORDER-02",),
+        "failed",
+        "sent anyway:\n  ['cancelled']",
+        title="Not paid [declined]",
+        exchanges=(3, 4, 5, 9),
+    )
+    passing = ScenarioOutcome("t::b", "test_b", ("PONGO-ORDER-02",), "passed", title="Paid")
+    skipped = ScenarioOutcome(
+        "t::c", "test_c", ("PONGO-ORDER-02",), "skipped", "n/a", not_applicable=True, title="Handed over"
+    )
+    text = table(certify([CAT["PONGO-ORDER-02"]], [failing, passing, skipped]))
+    assert "PONGO-ORDER-02  MUST    FAIL      1/2" in text
+    assert "  - Not paid [declined] (failed)  [exchanges #3-#5, #9]" in text
+    assert "      sent anyway:\n        ['cancelled']" in text  # the whole message, not its first line
+    assert CAT["PONGO-ORDER-02"].title in text
+    assert text.splitlines()[-1] == "NOT CERTIFIED: PONGO-ORDER-02"

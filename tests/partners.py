@@ -1,0 +1,28 @@
+"""Integrations a careless partner could write, for the tests of what the harness writes out."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from poscert.drivers.pongo.reference import PongoKiosk
+
+
+class LeakyKiosk(PongoKiosk):
+    """Puts every credential it holds in its exceptions, its prints and its logs."""
+
+    def finish_connect(self, callback_url: str) -> None:
+        self.callback_url = callback_url  # holds the OAuth code
+        super().finish_connect(callback_url)
+
+    def credentials(self) -> str:
+        tokens = next(iter(self.pongo._tokens.values()))
+        secret = self.pongo.connection.client_secret
+        return f"access={tokens.access} refresh={tokens.refresh} secret={secret} callback={self.callback_url}"
+
+    def identify_by_phone(self, phone: str):
+        leak = self.credentials()
+        print(f"stdout: {leak}")
+        print(f"stderr: {leak}", file=sys.stderr)
+        logging.getLogger("acme").warning("log: %s", leak)
+        raise RuntimeError(f"could not identify: {leak}")
