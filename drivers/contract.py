@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol, runtime_checkable
 
-# Capabilities an integration may declare. A requirement that needs an
-# undeclared capability is reported "not_applicable (declared)", never a pass.
+# Capabilities an integration may declare: only what the guides let a partner switch off ("Let us
+# know if your system do not support voucher code or product catalog") or make conditional (payment
+# handed to an external system). A requirement that needs an undeclared capability is reported
+# "not_applicable (declared)", never a pass; every other requirement applies to every integration.
 VOUCHERS = "vouchers"
 PRODUCT_CATALOG = "product_catalog"
 EXTERNAL_PAYMENT = "external_payment"
-PASS_SCANNING = "pass_scanning"
-WEBHOOKS = "webhooks"
-CAPABILITIES = frozenset({VOUCHERS, PRODUCT_CATALOG, EXTERNAL_PAYMENT, PASS_SCANNING, WEBHOOKS})
+CAPABILITIES = frozenset({VOUCHERS, PRODUCT_CATALOG, EXTERNAL_PAYMENT})
 
 
 # Notices: what the integration tells the customer, as codes, so the harness

@@ -18,13 +18,17 @@ import pytest
 
 from poscert.base.catalog import load_catalog
 from poscert.cli import main
+from poscert.drivers.cases import markdown_table
 from poscert.drivers.pongo.broken import BROKEN
+from poscert.drivers.pongo.conforming import CONFORMING
 
+ROOT = Path(__file__).resolve().parents[1]
 OK = {"pass", "not_applicable"}
 REFERENCES = {"kiosk": ["--kind", "kiosk"], "pos": ["--kind", "pos"]}
 TARGETS = {
     **REFERENCES,
-    **{cls.__name__: ["--driver", f"poscert.drivers.pongo.broken:{cls.__name__}"] for cls in BROKEN},
+    **{case.name: ["--driver", f"poscert.drivers.pongo.broken:{case.name}"] for case in BROKEN},
+    **{case.name: ["--driver", f"poscert.drivers.pongo.conforming:{case.name}"] for case in CONFORMING},
 }
 
 
@@ -86,6 +90,32 @@ def test_a_broken_integration_fails_on_its_requirement_and_only_there(certificat
 def test_every_pongo_requirement_has_a_broken_integration():
     pongo = {r.id for r in load_catalog().for_platform("pongo")}
     assert pongo == set(BROKEN.by_requirement())
+
+
+@pytest.mark.parametrize("case", CONFORMING.cases, ids=lambda case: f"{case.requirement}:{case.name}")
+def test_a_conforming_variant_is_certified_with_its_requirement_passed(certifications, case):
+    doc = certifications[case.name]
+    found = results(doc)
+    assert found[case.requirement] == "pass", f"{case.name}: {case.requirement} is {found[case.requirement]}"
+    bad = {k: v for k, v in found.items() if v not in OK}
+    assert not bad and doc["certified"] and doc["exit"] == 0, f"{case.name} is refused: {bad}"
+
+
+def test_every_case_names_a_catalog_requirement_and_its_guide_sentence():
+    catalog = load_catalog()
+    for case in [*BROKEN, *CONFORMING]:
+        assert case.requirement in catalog, case.name
+        assert case.guide, f"{case.name} names no guide sentence"
+        assert case.cls.__doc__, f"{case.name} does not say what it does"
+
+
+def test_the_fidelity_page_lists_every_case_tried():
+    page = (ROOT / "simulators" / "pongo" / "FIDELITY.md").read_text(encoding="utf-8")
+    ids = [r.id for r in load_catalog().for_platform("pongo")]
+    assert markdown_table(ids, BROKEN, CONFORMING) in page, (
+        "simulators/pongo/FIDELITY.md is behind the cases; regenerate its table with "
+        "`python -m poscert.drivers.pongo.cases_table`"
+    )
 
 
 @pytest.mark.parametrize("target", ["kiosk", "pos", "LogsTheToken", "TokenHeaderWhenRedeeming"])

@@ -17,11 +17,9 @@ from poscert.drivers.catalogs import KIOSK_CATALOG, KIOSK_LOCATIONS, POS_CATALOG
 from poscert.drivers.contract import (
     EXTERNAL_PAYMENT,
     LOYALTY_UNAVAILABLE,
-    PASS_SCANNING,
     PRODUCT_CATALOG,
     REWARD_REMOVED_UNLESS_PAID_HERE,
     VOUCHERS,
-    WEBHOOKS,
     Connection,
     LoyaltyScreen,
 )
@@ -35,7 +33,7 @@ class PongoKiosk(PongoReference):
     """A self-order kiosk; payment may be handed to the restaurant's POS, which calls back once paid."""
 
     kind = "kiosk"
-    capabilities = frozenset({VOUCHERS, PRODUCT_CATALOG, EXTERNAL_PAYMENT, PASS_SCANNING})
+    capabilities = frozenset({VOUCHERS, PRODUCT_CATALOG, EXTERNAL_PAYMENT})
     channel = "kiosk"
     delivery_status = "preparing"  # paid at the kiosk, the kitchen starts on it
     products = KIOSK_CATALOG
@@ -57,7 +55,7 @@ class PongoPOS(PongoReference):
     """A point of sale run by staff, with a customer base kept in sync by Pongo's webhooks."""
 
     kind = "pos"
-    capabilities = frozenset({VOUCHERS, PRODUCT_CATALOG, PASS_SCANNING, WEBHOOKS})
+    capabilities = frozenset({VOUCHERS, PRODUCT_CATALOG})
     channel = "pos"
     delivery_status = "delivered"  # handed over the counter when paid
     products = POS_CATALOG

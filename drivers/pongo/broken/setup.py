@@ -1,0 +1,44 @@
+"""Broken Pongo integrations: connecting to Pongo and mapping stores (AUTH, STORE). Each is a reference with one realistic mistake."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from poscert.drivers.pongo.broken.registry import breaks
+from poscert.drivers.pongo.client import NotConnected
+from poscert.drivers.pongo.reference import PongoKiosk
+
+
+@breaks("PONGO-AUTH-01")
+class NeverRefreshesTokens(PongoKiosk):
+    """Keeps using the first access token; once it expires every call is refused."""
+
+    def __init__(self, connection) -> None:
+        super().__init__(connection)
+        self.pongo._refresh = self._give_up
+
+    def _give_up(self, merchant: str) -> None:
+        raise NotConnected(merchant)
+
+
+@breaks("PONGO-STORE-01")
+class StoreListFromConnectTime(PongoKiosk):
+    """Reads the stores once, when the merchant connects, and offers that stale list ever after."""
+
+    def finish_connect(self, callback_url: str) -> None:
+        super().finish_connect(callback_url)
+        self._stale = super().sync_stores()
+
+    def sync_stores(self) -> list[str]:
+        return list(self._stale)
+
+
+@breaks("PONGO-STORE-02")
+class OneSlugPerMerchant(PongoKiosk):
+    """Keeps one store slug per merchant (the first mapped), so orders from every other location carry it."""
+
+    def map_location(self, location: str, store_slug: str) -> None:
+        super().map_location(location, store_slug)
+        link = self._links[location]
+        first = next(line for line in self._links.values() if line.merchant == link.merchant)
+        self._links[location] = replace(link, slug=first.slug)

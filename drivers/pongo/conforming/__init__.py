@@ -1,0 +1,9 @@
+"""Conforming Pongo variants: integrations that satisfy a requirement in another way the guides allow
+(another documented endpoint, the opt-in on the order, no product catalog). The project's tests
+certify every one and expect it certified, with its requirement passed
+(tests/test_certification_pongo.py).
+"""
+
+from poscert.drivers.pongo.conforming.registry import CONFORMING
+
+__all__ = ["CONFORMING", *(case.name for case in CONFORMING)]

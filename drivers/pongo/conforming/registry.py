@@ -1,0 +1,8 @@
+"""Where Pongo's conforming variants register (see poscert/drivers/cases.py)."""
+
+from poscert.drivers.cases import CONFORMING as CERTIFIED
+from poscert.drivers.cases import Cases
+from poscert.drivers.pongo.guide import GUIDE
+
+CONFORMING = Cases(CERTIFIED, GUIDE)
+conforms = CONFORMING
