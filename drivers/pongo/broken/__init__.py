@@ -7,10 +7,12 @@ Grouped by the part of the guides they read; every class is importable from here
 """
 
 from poscert.drivers.pongo.broken.customers import *  # noqa: F403
+from poscert.drivers.pongo.broken.errors import *  # noqa: F403
 from poscert.drivers.pongo.broken.orders import *  # noqa: F403
 from poscert.drivers.pongo.broken.registry import BROKEN
 from poscert.drivers.pongo.broken.rewards import *  # noqa: F403
-from poscert.drivers.pongo.broken.rules import *  # noqa: F403
+from poscert.drivers.pongo.broken.schema import *  # noqa: F403
+from poscert.drivers.pongo.broken.security import *  # noqa: F403
 from poscert.drivers.pongo.broken.setup import *  # noqa: F403
 
 __all__ = ["BROKEN", *(case.name for case in BROKEN)]

@@ -4,6 +4,13 @@ certify every one and expect it certified, with its requirement passed
 (tests/test_certification_pongo.py).
 """
 
+from poscert.drivers.pongo.conforming.customers import *  # noqa: F403
+from poscert.drivers.pongo.conforming.errors import *  # noqa: F403
+from poscert.drivers.pongo.conforming.orders import *  # noqa: F403
 from poscert.drivers.pongo.conforming.registry import CONFORMING
+from poscert.drivers.pongo.conforming.rewards import *  # noqa: F403
+from poscert.drivers.pongo.conforming.schema import *  # noqa: F403
+from poscert.drivers.pongo.conforming.security import *  # noqa: F403
+from poscert.drivers.pongo.conforming.setup import *  # noqa: F403
 
 __all__ = ["CONFORMING", *(case.name for case in CONFORMING)]

@@ -1,4 +1,4 @@
-"""Broken Pongo integrations: the rules every platform shares (ALL-SCHEMA, ALL-ERR, ALL-SEC). Each is a reference with one realistic mistake."""
+"""Broken Pongo integrations: ALL-SEC-01, credentials where they do not belong."""
 
 from __future__ import annotations
 
@@ -7,40 +7,6 @@ from typing import Any
 
 from poscert.drivers.pongo.broken.registry import breaks
 from poscert.drivers.pongo.reference import PongoKiosk
-
-
-@breaks("ALL-SCHEMA-01")
-class OrderWithExtraField(PongoKiosk):
-    """Adds a field Pongo's order schema does not have (Pongo ignores it; the schema check does not)."""
-
-    def _send_order(self, pending):
-        pending.payload.setdefault("payment_status", "paid")
-        return super()._send_order(pending)
-
-
-@breaks("ALL-SCHEMA-01")
-class RedeemWithExtraField(PongoKiosk):
-    """Sends a quantity when buying a reward, a field the buy schema does not have; only redeeming shows it."""
-
-    def _call(self, method: str, path: str, **kwargs: Any):
-        if path.endswith("/buy"):
-            kwargs["json"] = {**kwargs.get("json", {}), "quantity": 1}
-        return super()._call(method, path, **kwargs)
-
-
-@breaks("ALL-ERR-01")
-class ForgetsFailedOrders(PongoKiosk):
-    """When Pongo fails, the paid order is dropped and the customer told nothing."""
-
-    def _send_order(self, pending):
-        return super()._send_order(pending) or _Answered()
-
-
-class _Answered:
-    status_code = 201
-
-    def json(self) -> dict:
-        return {"data": {"points_earned": 0}}
 
 
 @breaks("ALL-SEC-01")
