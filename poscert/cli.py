@@ -111,6 +111,9 @@ def parser() -> argparse.ArgumentParser:
     api = sub.add_parser("openapi", help="print the OpenAPI document assembled from routes and schemas")
     api.add_argument("--platform", required=True, choices=names)
     api.set_defaults(run=openapi)
+    from poscert.scaffold import add_command  # `poscert new`: a starting integration package
+
+    add_command(sub, names)
     return top
 
 

@@ -86,6 +86,7 @@ def test_the_wheel_installs_only_the_poscert_package_with_features_and_schemas(i
     assert list(site.glob("poscert/features/pongo/*.feature"))
     assert list(site.glob("poscert/schemas/pongo/*.json"))
     assert (site / "poscert" / "requirements.yaml").exists()
+    assert (site / "poscert" / "docs" / "partner-guide.md").exists()  # the skeleton's messages point there
     entry_points = next(site.glob("poscert-*.dist-info")).joinpath("entry_points.txt").read_text()
     assert "[pytest11]" in entry_points and "poscert.platforms" in entry_points
 

@@ -76,7 +76,9 @@ class PongoIntegration(Integration, Protocol):
         ...
 
     # -- order ------------------------------------------------------------------------
-    def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView: ...
+    def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView:
+        """The customer adds one of our products, with the SKUs of the options chosen (all paid)."""
+        ...
 
     def add_reward(self, won_reward_id: str) -> RewardOffer:
         """Add a purchased reward to the order; free_product offers the partner's matching products."""
@@ -86,13 +88,17 @@ class PongoIntegration(Integration, Protocol):
         """Pick one of the offered products (with options, which stay paid)."""
         ...
 
-    def pay(self, outcome: PaymentOutcome) -> OrderView: ...
+    def pay(self, outcome: PaymentOutcome) -> OrderView:
+        """The payment terminal answered: approved, declined, abandoned, or handed to an external system."""
+        ...
 
     def external_closed(self) -> OrderView:
         """The external payment system called back: the order it was handed was paid and closed."""
         ...
 
-    def cancel(self) -> OrderView: ...
+    def cancel(self) -> OrderView:
+        """The customer or the staff cancels the open order (or the one waiting for the external system)."""
+        ...
 
     def retry_pending(self) -> None:
         """The integration's background job: send what could not be sent earlier."""

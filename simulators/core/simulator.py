@@ -9,7 +9,6 @@ handlers, error shapes and state; it never journals or validates by itself.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import traceback
@@ -28,6 +27,7 @@ from poscert.base.validation import SchemaSet, schema_set
 from poscert.simulators.core.clock import SimClock
 from poscert.simulators.core.faults import Fault, FaultPlan
 from poscert.simulators.core.messages import PlatformError, SimRequest, SimResponse, SimTimeout
+from poscert.simulators.core.payloads import read_json
 from poscert.simulators.core.routing import NoRoute, Route, Router
 
 MAX_BODY_BYTES = 256 * 1024
@@ -105,7 +105,7 @@ class Simulator:
             return {}
         if request.content_type == "application/x-www-form-urlencoded":
             return dict(parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True))
-        return json.loads(request.body)
+        return read_json(request.body)
 
     def authenticate(self, call: Call) -> None:
         """Resolve credentials into call.principal / call.merchant, or raise the platform's 401/403."""
@@ -161,9 +161,14 @@ class Simulator:
             except Exception:  # a simulator bug: answered, journaled, and caught by the tests
                 error = traceback.format_exc()
                 response = self.error_unexpected()
-            if call is not None and not fault:
-                violations += self.schemas.check(call.route.operation, "response", response.body, response.status)
-            self._record(request, response, call, parsed, violations, fault, error, started)
+            try:
+                if call is not None and not fault:
+                    violations += self.schemas.check(call.route.operation, "response", response.body, response.status)
+                self._record(request, response, call, parsed, violations, fault, error, started)
+            except Exception:  # never lose an exchange: record what can be recorded, with the bug
+                error = (error or "") + traceback.format_exc()
+                response = self.error_unexpected()
+                self._record(request, response, call, None, [], fault, error, started)
             if fault and fault.timeout:
                 raise SimTimeout(call.route.operation if call else "")
             return response
@@ -304,7 +309,7 @@ def _raw_text(redactor: Redactor, body: bytes, secrets: frozenset[str]) -> Any:
         return None
     text = body[:JOURNAL_BODY_BYTES].decode("utf-8", "replace")
     try:
-        return redactor.value(json.loads(text), secrets)
+        return redactor.value(read_json(text), secrets)
     except ValueError:
         suffix = f"… ({len(body)} bytes)" if len(body) > JOURNAL_BODY_BYTES else ""
         return scrub_text(text, secrets) + suffix

@@ -79,6 +79,43 @@ CASES = {
         "decision",
     ),
     "oauth token malformed": ("POST", "/v1/oauth/token", JSON, b"{", 400, "invalid_request"),
+    # Input JSON allows and no platform keeps: read as no input, as PHP's json_decode does.
+    "nested 300 deep": ("POST", CUSTOMER, JSON, b'{"a":' * 300 + b"1" + b"}" * 300, 422, "international_phone_number"),
+    "nested 5000 deep": ("POST", CUSTOMER, JSON, b"[" * 5000 + b"]" * 5000, 422, "international_phone_number"),
+    "lone surrogate in a formatted field": (
+        "POST",
+        CUSTOMER,
+        JSON,
+        b'{"international_phone_number": "32470000009", "email": "a\\ud800@x.be"}',
+        422,
+        "international_phone_number",
+    ),
+    "lone surrogate in a pattern field": (
+        "POST",
+        CUSTOMER,
+        JSON,
+        b'{"international_phone_number": "3247\\udfff0000009"}',
+        422,
+        "international_phone_number",
+    ),
+    "integer beyond 64 bits": (
+        "POST",
+        CUSTOMER,
+        JSON,
+        b'{"international_phone_number": "32470000009", "points": 1' + b"0" * 400 + b"}",
+        422,
+        "international_phone_number",
+    ),
+    "number beyond double": ("POST", CUSTOMER, JSON, b'{"points": 1e999}', 422, "international_phone_number"),
+    "NaN": ("POST", CUSTOMER, JSON, b'{"points": NaN}', 422, "international_phone_number"),
+    "lone surrogate on the consent form": (
+        "POST",
+        "/v1/oauth/form",
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"client_id=%ED%A0%80&decision=approve",
+        422,
+        None,
+    ),
 }
 
 
@@ -164,3 +201,15 @@ def test_edge_values_never_break_the_simulator(api, shop, name):
         }[path]
         answer = api.post(path, json={**base, **extra})
     assert answer.status_code == 422, answer.text
+
+
+def test_an_integral_float_is_an_integer_and_points_never_overflow(api, sim, shop):
+    created = api.post(
+        CUSTOMER,
+        json={"international_phone_number": "32470000077", "points": 5.0, "reference_store_slug": shop.stores[0].slug},
+    )
+    assert created.status_code == 201, created.text
+    customer = shop.customers[created.json()["data"]["public_id"]]
+    assert customer.points == 5 and isinstance(customer.points, int)
+    huge = api.put(f"{CUSTOMER}/{customer.public_id}", content=b'{"points": 1' + b"0" * 309 + b"}", headers=JSON)
+    assert huge.status_code < 500 and customer.points == 5  # unreadable input is no input, as in Laravel

@@ -1,0 +1,1 @@
+"""The guides (partner guide, platform contracts, adding a platform), shipped inside the package."""
