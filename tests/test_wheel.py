@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import sysconfig
-import time
 import venv
 import zipfile
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.test_cli import free_port
+from tests.servers import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,23 +145,5 @@ def test_openapi_and_serve_work_from_the_wheel(installed, partner):
     document = run([str(installed / "bin" / "poscert"), "openapi", "--platform", "pongo"], cwd=partner)
     assert document.returncode == 0, document.stderr
     assert "/v1/orders" in json.loads(document.stdout)["paths"]
-    port = free_port()
-    server = subprocess.Popen(
-        [str(installed / "bin" / "poscert"), "serve", "--platform", "pongo", "--port", str(port)],
-        cwd=partner,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/_poscert/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and server.poll() is None, "the served simulator did not start"
-                time.sleep(0.1)
-        assert health.json()["platform"] == "pongo"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serving([str(installed / "bin" / "poscert"), "serve", "--platform", "pongo"], cwd=partner) as base:
+        assert httpx.get(f"{base}/_poscert/health").json()["platform"] == "pongo"
