@@ -93,12 +93,17 @@ class Till:
         return order.view()
 
     def external_closed(self) -> OrderView:
-        # The handed order, not the current one: the kiosk may already serve the next customer.
-        visit = self._handed or self._current()
+        visit = self._handed_visit()
         if visit.order.status == "external_pending":
             visit.order.status = "paid"
             self._settle(visit)
         return visit.order.view()
+
+    def external_cancelled(self) -> OrderView:
+        order = self._handed_visit().order
+        if order.status == "external_pending":
+            order.status = "cancelled"  # never paid: the platform never hears of it
+        return order.view()
 
     def cancel(self) -> OrderView:
         order = self._current().order
@@ -137,6 +142,10 @@ class Till:
         if self._visit_now is None:
             raise RuntimeError("start_session first")
         return self._visit_now
+
+    def _handed_visit(self) -> Visit:
+        """The visit whose order the external system calls back about: the kiosk may already serve the next customer."""
+        return self._handed or self._current()
 
     def _open_order(self) -> Order:
         return self._visit().order

@@ -16,51 +16,74 @@ import pytest
 
 from poscert import DEFAULT_SEED
 from poscert.base.resources import package_dir
+from poscert.guard import seconds
 from poscert.platforms import platforms, simulator_class
+from poscert.results import (
+    ALLURE_RESULTS,
+    BROKEN,
+    CERTIFICATION,
+    COMPLETED,
+    JUNIT,
+    ForeignFiles,
+    clear_results,
+    publish,
+    staged,
+    write_certification,
+)
 
 CERTIFY_INI = Path(__file__).with_name("certify.ini")
 
 
-def certify_args(
-    platform: str, out: Path, driver: str | None, kind: str | None, seed: int | None, extra: list[str]
-) -> list[str]:
+def certify_args(ns: argparse.Namespace, out: Path) -> list[str]:
     steps = package_dir("steps")
     # Allure names features relative to the rootdir: it must hold both the steps and the features.
     root = os.path.commonpath([steps, package_dir("features")])
-    args = [
-        str(steps / platform),
+    options = {
+        "platform": ns.platform,
+        "out": out,
+        "driver": ns.driver,
+        "kind": ns.kind,
+        "seed": ns.seed,
+        "call-timeout": ns.call_timeout,
+        "run-timeout": ns.run_timeout,
+    }
+    return [
+        str(steps / ns.platform),
         "-c",
         str(CERTIFY_INI),
         f"--rootdir={root}",
-        f"--poscert-platform={platform}",
-        f"--poscert-out={out}",
-        f"--alluredir={out / 'allure-results'}",
-        "--clean-alluredir",
-        f"--junitxml={out / 'junit.xml'}",
+        # JUnit and Allure write into staging names, renamed into place once the run is over.
+        *([f"--alluredir={staged(out / ALLURE_RESULTS)}", "--clean-alluredir"] if ns.allure else []),
+        f"--junitxml={staged(out / JUNIT)}",
         "-q",
+        *(f"--poscert-{name}={value}" for name, value in options.items() if value is not None),
+        *ns.pytest_args,
     ]
-    if driver:
-        args.append(f"--poscert-driver={driver}")
-    if kind:
-        args.append(f"--poscert-kind={kind}")
-    if seed is not None:
-        args.append(f"--poscert-seed={seed}")
-    return args + extra
 
 
 def certify(ns: argparse.Namespace) -> int:
     out = Path(ns.out).resolve()
+    try:
+        clear_results(out, force=ns.force)  # no result of an earlier run stays beside this run's
+    except ForeignFiles as refused:
+        print(f"poscert: --out {refused}", file=sys.stderr)
+        return pytest.ExitCode.USAGE_ERROR
     # Like `python -m pytest`, look for the partner's package in the current directory first.
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
-    code = pytest.main(certify_args(ns.platform, out, ns.driver, ns.kind, ns.seed, ns.pytest_args))
-    report = out / "certification.json"
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not report.exists():
-        print(f"poscert: the certification did not run (pytest exit {int(code)})", file=sys.stderr)
-        return int(code) or 2
-    certified = json.loads(report.read_text(encoding="utf-8"))["certified"]
-    print(f"\nresults: {report}\nallure results: {out / 'allure-results'}\njunit: {out / 'junit.xml'}")
-    return 0 if certified else 1
+    code = pytest.main(certify_args(ns, out))
+    for name in (JUNIT, ALLURE_RESULTS):
+        publish(out / name)
+    report = out / CERTIFICATION
+    if not report.exists():  # pytest refused its arguments before the plugin started
+        write_certification(report, [], {}, BROKEN, f"pytest refused the run (exit {int(code)})")
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    if doc["outcome"] != COMPLETED:
+        print(f"poscert: not certified: the run did not complete ({doc['outcome']}); see {report}", file=sys.stderr)
+        return max(int(code), 2)
+    evidence = f"\nallure results: {out / ALLURE_RESULTS}" if ns.allure else ""
+    print(f"\nresults: {report}{evidence}\njunit: {out / JUNIT}\njournal: {out / 'journal.jsonl'}")
+    return 0 if doc["certified"] else 1
 
 
 def serve(ns: argparse.Namespace) -> int:
@@ -98,8 +121,37 @@ def parser() -> argparse.ArgumentParser:
         help="which bundled reference to certify when --driver is not given (default kiosk)",
     )
     cert.add_argument("--driver", default=None, metavar="SPEC", help="package.module:Class of the integration")
-    cert.add_argument("--out", default="reports", help="where results go (default: ./reports)")
+    cert.add_argument(
+        "--out",
+        default="reports",
+        help="where results go (default: ./reports); the last run's results there are removed first",
+    )
+    cert.add_argument(
+        "--force",
+        action="store_true",
+        help="use an --out folder that holds other files too (only poscert's own results there are removed)",
+    )
     cert.add_argument("--seed", type=int, default=None)
+    cert.add_argument(
+        "--no-allure",
+        dest="allure",
+        action="store_false",
+        help="write no Allure results: a faster loop while developing (the verdict files are still written)",
+    )
+    cert.add_argument(
+        "--call-timeout",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help="a driver call that takes longer fails its scenario (default 30; 0: no limit)",
+    )
+    cert.add_argument(
+        "--run-timeout",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the run stops, interrupted (exit 2), when it takes longer (default: no limit)",
+    )
     cert.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments (-k, -x, ...)")
     cert.set_defaults(run=certify)
     srv = sub.add_parser("serve", help="serve a simulator on localhost")

@@ -36,6 +36,8 @@ def problems(cls: type, contract: type, capabilities: frozenset[str]) -> list[st
     elif unknown := sorted(set(declared) - capabilities):
         # A misspelt capability would silently turn its requirements "not applicable".
         found.append(f"unknown capabilities {unknown}; known: {sorted(capabilities)}")
+    if built := construction_problem(cls, contract):
+        found.append(built)
     for name, expected in contract_methods(contract).items():
         method = getattr(cls, name, None)
         if not callable(method):
@@ -48,6 +50,22 @@ def problems(cls: type, contract: type, capabilities: frozenset[str]) -> list[st
         if not _accepts(given, expected):
             found.append(f"{name}{_shown(given)} cannot be called as {name}{_shown(expected)}")
     return found
+
+
+def construction_problem(cls: type, contract: type) -> str | None:
+    """Whether `cls` can be built as the contract's `__init__` says the platform builds it (`Cls(connection)`)."""
+    declared = next((vars(k)["__init__"] for k in contract.__mro__ if "__init__" in vars(k)), object.__init__)
+    if declared is object.__init__ or declared.__module__ == "typing":
+        return None  # the contract does not say how it is built
+    try:
+        given = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return None
+    expected = inspect.signature(declared)
+    expected = expected.replace(parameters=list(expected.parameters.values())[1:])  # without `self`
+    if _accepts(given, expected):
+        return None
+    return f"{cls.__name__}{_shown(given)} cannot be built as {cls.__name__}{_shown(expected)}"
 
 
 def _accepts(given: inspect.Signature, expected: inspect.Signature) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import logging
 import platform as pyplatform
+import sysconfig
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -27,14 +29,24 @@ from poscert.base.redaction import scrub_text
 from poscert.base.resources import package_dir
 from poscert.driver_check import problems
 from poscert.drivers.contract import CAPABILITIES
+from poscert.guard import DriverFault, GuardedDriver, TimeLimits, build, seconds
 from poscert.platforms import load_object, platform, platforms
 from poscert.results import (
+    BROKEN,
+    CERTIFICATION,
+    COMPLETED,
+    INTERRUPTED,
+    JOURNAL,
     NA_PREFIX,
     RequirementResult,
     ScenarioOutcome,
     blocking,
     certify,
+    clear_results,
+    publish,
+    staged,
     table,
+    verdict,
     write_certification,
 )
 
@@ -46,7 +58,7 @@ KIND_TAGS = ("kiosk", "pos")
 RUN_KEY = pytest.StashKey["CertificationRun"]()
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: the run is also a plugin of its session
 class CertificationRun:
     catalog: Catalog
     config: pytest.Config
@@ -58,6 +70,8 @@ class CertificationRun:
     # Where the secrets of the run come from (a simulator's issued tokens): scrubbed from captured output.
     secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
     not_applicable: dict[str, str] = field(default_factory=dict)  # node id -> why, decided at collection
+    limits: TimeLimits = field(default_factory=TimeLimits)  # per driver call and per run
+    stopped: tuple[str, str, int] | None = None  # (outcome, reason, exit code) of a run that did not complete
     _driver: tuple[str, type, str] | None = None
     _journal: Journal | None = None
     _seen_secrets: set[str] = field(default_factory=set)
@@ -68,7 +82,7 @@ class CertificationRun:
             sink = None
             if self.out is not None:
                 self.out.mkdir(parents=True, exist_ok=True)
-                sink = self.out / "journal.jsonl"
+                sink = staged(self.out / JOURNAL)  # renamed into place when the session ends
                 sink.write_text("", encoding="utf-8")
             self._journal = Journal(sink)
         return self._journal
@@ -101,12 +115,60 @@ class CertificationRun:
             self._seen_secrets |= source()
         return set(self._seen_secrets)
 
+    def build_driver(self, *args: Any) -> GuardedDriver:
+        """The integration of one scenario, built as its platform builds it (`Cls(connection)`), behind the
+        guard: each contract call timed and its answer checked against the contract (poscert.guard)."""
+        __tracebackhide__ = True
+        return build(self.driver_class, load_object(platform(self.platform).contract), args, self.limits)
+
+    @property
+    def certifying(self) -> bool:
+        """A certification run (given its options, or running scenarios), not the project's own tests."""
+        options = ("--poscert-out", "--poscert-platform", "--poscert-driver")
+        return any(self.config.getoption(name) is not None for name in options) or bool(self.outcomes)
+
+    def stop(self, outcome: str, reason: str, exit_code: int) -> None:
+        """The run ends without a verdict on its requirements; the first cause recorded is the one reported."""
+        if self.stopped is None:
+            self.stopped = (outcome, scrub_text(reason, self.secrets()), int(exit_code))
+
+    # -- how a run ended, from hooks that get no config: the run is registered as a plugin of its session
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = str(report.longrepr).strip().splitlines() or [""]
+            why = lines[-1].removeprefix("E").strip()
+            self.stop(
+                BROKEN, f"{report.nodeid or 'the suite'} could not be collected: {why}", pytest.ExitCode.USAGE_ERROR
+            )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection(self, session: pytest.Session) -> Iterator[None]:
+        try:
+            return (yield)
+        except pytest.UsageError as refused:  # a driver that cannot be used, a MUST without a scenario, ...
+            self.stop(BROKEN, str(refused), pytest.ExitCode.USAGE_ERROR)
+            raise
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        stopped = excinfo.value
+        reason = getattr(stopped, "msg", None) or str(stopped) or "interrupted (Ctrl-C)"
+        self.stop(INTERRUPTED, reason, getattr(stopped, "returncode", None) or pytest.ExitCode.INTERRUPTED)
+
+    def pytest_internalerror(self, excinfo: pytest.ExceptionInfo) -> None:
+        self.stop(BROKEN, f"internal error: {excinfo.typename}: {excinfo.value}", pytest.ExitCode.INTERNAL_ERROR)
+
     def meta(self) -> dict:
+        # Never loads the driver: a run whose driver could not be loaded still gets its verdict written.
+        spec, cls, kind = self._driver or (
+            self.config.getoption("--poscert-driver"),
+            None,
+            self.config.getoption("--poscert-kind"),
+        )
         return {
             "platform": self.platform,
-            "kind": self.kind,
-            "driver": self.driver_spec,
-            "capabilities": sorted(getattr(self.driver_class, "capabilities", ())),
+            "kind": kind,
+            "driver": spec,
+            "capabilities": sorted(getattr(cls, "capabilities", ())),
             "seed": self.seed,
             "catalog_version": self.catalog.version,
             "versions": versions(),
@@ -142,6 +204,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--poscert-seed", type=int, default=DEFAULT_SEED, help="seed of the simulator datasets (Faker)")
     group.addoption("--poscert-out", default=None, metavar="DIR", help="write DIR/certification.json")
     group.addoption(
+        "--poscert-call-timeout",
+        type=seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="a driver call that takes longer fails its scenario (default 30; 0: no limit)",
+    )
+    group.addoption(
+        "--poscert-run-timeout",
+        type=seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the run stops, interrupted, when it takes longer (default: no limit)",
+    )
+    group.addoption(
         "--poscert-requirements-url",
         default=None,
         metavar="URL",
@@ -159,8 +235,8 @@ def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[s
         spec = references.get(kind or "kiosk") or next(iter(references.values()))
     try:
         cls = load_object(spec)
-    except (ImportError, AttributeError, ValueError) as exc:
-        raise pytest.UsageError(f"--poscert-driver {spec}: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # a SyntaxError or anything raised at import: one message, not a crash
+        raise pytest.UsageError(f"--poscert-driver {spec} could not be loaded: {_raised(exc)}") from None
     if not isinstance(cls, type):
         raise pytest.UsageError(f"--poscert-driver {spec} does not name a class")
     declared = getattr(cls, "kind", None)
@@ -173,6 +249,18 @@ def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[s
             f"({platform(platform_name).contract}):\n  - " + "\n  - ".join(found)
         )
     return spec, cls, declared or kind or "kiosk"
+
+
+def _raised(exc: Exception) -> str:
+    """The exception in one line, with where the driver's own code raised it (not the import machinery)."""
+    if isinstance(exc, SyntaxError):
+        return f"SyntaxError: {exc}"  # says the file and line itself
+    machinery = (__file__, load_object.__code__.co_filename, sysconfig.get_path("stdlib"))
+    theirs = [
+        frame for frame in traceback.extract_tb(exc.__traceback__) if not frame.filename.startswith(("<", *machinery))
+    ]
+    where = f" ({theirs[-1].filename}, line {theirs[-1].lineno})" if theirs else ""
+    return f"{type(exc).__name__}: {exc}{where}"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -190,8 +278,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("--poscert-platform"),
         config.getoption("--poscert-seed"),
         Path(out) if out else None,
+        limits=TimeLimits(config.getoption("--poscert-call-timeout"), config.getoption("--poscert-run-timeout")),
     )
     config.stash[RUN_KEY] = run
+    config.pluginmanager.register(run, "poscert-run")
+    if run.out is not None and not config.getoption("collectonly"):
+        clear_results(run.out, frozenset({CERTIFICATION, JOURNAL}), force=True)  # no verdict outlives its run
     if config.getoption("allure_report_dir", None):  # the Allure sub-plugin only when Allure results are asked for
         from poscert.evidence import AllureEvidence
 
@@ -303,6 +395,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
     report = outcome.get_result()
     run = run_of(item.config)
+    fault = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(fault, DriverFault) and fault.stops is not None:  # a hung run, an integration that cannot be built
+        run.stop(fault.stops[0], str(fault), fault.stops[1])
+        item.session.shouldstop = run.stopped[1]
     secrets = run.secrets()
     if report.failed and call.excinfo is not None and not item.config.getoption("fulltrace"):
         report.longrepr = call.excinfo.getrepr(style="short", tbfilter=_integration_frames)
@@ -342,7 +438,11 @@ def scenario_title(item: pytest.Item) -> str:
 
 def _integration_frames(excinfo: pytest.ExceptionInfo) -> Any:
     """The frames a partner can act on: theirs and the step that judged them, not pytest's machinery."""
-    kept = [entry for entry in excinfo.traceback if not any(part in HARNESS_FRAMES for part in Path(entry.path).parts)]
+    kept = [
+        entry
+        for entry in excinfo.traceback
+        if not entry.ishidden(excinfo) and not any(part in HARNESS_FRAMES for part in Path(entry.path).parts)
+    ]
     return kept or excinfo.traceback[-1:]
 
 
@@ -362,23 +462,38 @@ def results_of(run: CertificationRun):
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the verdict of every certification run, however it ended; a run that did not complete is never
+    certified and exits 2 or more."""
     run = run_of(session.config)
-    if not run.outcomes or session.config.getoption("collectonly"):
+    if session.config.getoption("collectonly") or not run.certifying:
         return
+    if run.stopped is None and exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        nothing = exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+        run.stop(
+            BROKEN, "no scenario was collected" if nothing else f"pytest ended with exit {int(exitstatus)}", exitstatus
+        )
     results = run.results = results_of(run)  # final now; the terminal summary prints these
+    outcome, reason, code = run.stopped or (COMPLETED, "", None)
     if run.out is not None:
-        write_certification(run.out / "certification.json", results, run.meta())
+        publish(run.out / JOURNAL)
+        write_certification(run.out / CERTIFICATION, results, run.meta(), outcome, reason)
     # The verdict is the exit code: a failed SHOULD is a warning, a failed or unrun MUST blocks.
-    if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    if code is not None:
+        session.exitstatus = code
+    else:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED if blocking(results) else pytest.ExitCode.OK
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     run = run_of(config)
-    if run.results:
+    if run.outcomes:  # a run that never started says why in pytest's own error
+        outcome, reason, _ = run.stopped or (COMPLETED, "", None)
         terminalreporter.section("poscert certification")
         terminalreporter.write_line(f"driver {run.driver_spec} ({run.kind}), seed {run.seed}")
-        terminalreporter.write_line(table(run.results))
+        # A broken run's requirements say nothing of the integration: only why it broke.
+        terminalreporter.write_line(
+            verdict([], outcome, reason) if outcome == BROKEN else table(run.results, outcome, reason)
+        )
 
 
 # -- fixtures every platform's steps share ----------------------------------------------

@@ -1,8 +1,11 @@
-"""Scenario outcomes → one result per requirement, the certification verdict, and the table."""
+"""Scenario outcomes → one result per requirement, the certification verdict, and the table; and the
+results folder, where nothing outlives its run and nothing is read half-written."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -10,6 +13,16 @@ from poscert.base.catalog import Requirement
 
 PASS, FAIL, WARNING, NOT_APPLICABLE, NOT_RUN = "pass", "fail", "warning", "not_applicable", "not_run"
 NA_PREFIX = "not applicable"  # skip reasons that mean the requirement does not apply
+
+# How the run ended. Only a completed run can be certified; the others say why in `reason`.
+COMPLETED, INTERRUPTED, BROKEN = "completed", "interrupted", "broken"
+ENDED = {INTERRUPTED: "was interrupted", BROKEN: "broke"}
+
+CERTIFICATION, JUNIT, JOURNAL, ALLURE_RESULTS = "certification.json", "junit.xml", "journal.jsonl", "allure-results"
+# Everything poscert writes in a results folder, and the Allure report the README builds from it: removed
+# before each run. Results are written under STAGING_PREFIX and renamed into place once complete.
+RESULT_NAMES = frozenset({CERTIFICATION, JUNIT, JOURNAL, ALLURE_RESULTS, "allure-report"})
+STAGING_PREFIX = ".poscert-"
 
 
 @dataclass
@@ -79,13 +92,71 @@ def blocking(results: list[RequirementResult]) -> list[RequirementResult]:
     return [r for r in results if r.level == "MUST" and r.result in (FAIL, NOT_RUN)]
 
 
-def write_certification(path: Path, results: list[RequirementResult], meta: dict) -> None:
+def write_certification(
+    path: Path, results: list[RequirementResult], meta: dict, outcome: str = COMPLETED, reason: str = ""
+) -> None:
+    """The verdict file. A run that did not complete is never certified, whatever its requirements say."""
+    doc = {
+        **meta,
+        "certified": outcome == COMPLETED and not blocking(results),
+        "outcome": outcome,
+        "reason": reason,
+        "requirements": [asdict(r) for r in results],
+    }
+    write_atomic(path, json.dumps(doc, indent=2) + "\n")
+
+
+def staged(path: Path) -> Path:
+    """Where a result is written until it is complete, in the same folder (so renaming it is atomic)."""
+    return path.with_name(STAGING_PREFIX + path.name)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a staging file, then rename it over `path`: a reader sees the old file or the new one,
+    never half of one, even when the run is killed while writing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {**meta, "certified": not blocking(results), "requirements": [asdict(r) for r in results]}
-    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    temporary = staged(path)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
-def table(results: list[RequirementResult]) -> str:
+def publish(path: Path) -> None:
+    """Rename a staged result (file or folder) into place, once complete; nothing when none was written."""
+    if staged(path).exists():
+        os.replace(staged(path), path)
+
+
+class ForeignFiles(Exception):
+    """The results folder holds files poscert did not write."""
+
+
+def clear_results(out: Path, names: frozenset[str] = RESULT_NAMES, *, force: bool = False) -> None:
+    """Remove what an earlier run left in `out` (only `names`, staged or not), so nothing there can be
+    taken for this run's results. A folder holding anything else is refused unless `force`: its
+    `junit.xml` may not be poscert's, and it is likely not meant as a results folder."""
+    if out.exists() and not out.is_dir():
+        raise ForeignFiles(f"{out} is a file, not a results folder")
+    entries = list(out.iterdir()) if out.exists() else []
+    ours = [p for p in entries if p.name in names or p.name.removeprefix(STAGING_PREFIX) in names]
+    foreign = sorted(p.name for p in entries if p not in ours)
+    if foreign and not force:
+        raise ForeignFiles(
+            f"{out} holds files poscert did not write ({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); "
+            f"each run first removes the results of the last one there ({', '.join(sorted(RESULT_NAMES))}): "
+            "give an empty or new folder, or --force to remove only those and leave the rest"
+        )
+    for path in ours:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def table(results: list[RequirementResult], outcome: str = COMPLETED, reason: str = "") -> str:
     """One line per requirement (scenarios passed out of those that apply), what failed, then the verdict."""
     width = max((len(r.id) for r in results), default=10)
     lines = [f"{'requirement':<{width}}  level   result   passed  note"]
@@ -98,9 +169,15 @@ def table(results: list[RequirementResult]) -> str:
     unscenarioed = [r.id for r in results if r.result == NOT_RUN and not r.scenarios]
     if unscenarioed:
         lines += ["", f"Not run (deselected, or no scenario): {', '.join(unscenarioed)}"]
+    return "\n".join([*lines, "", verdict(results, outcome, reason)])
+
+
+def verdict(results: list[RequirementResult], outcome: str = COMPLETED, reason: str = "") -> str:
+    """The last line of a run: why it is not certified, or CERTIFIED."""
+    if outcome != COMPLETED:
+        return f"NOT CERTIFIED: the run {ENDED[outcome]}: {reason}"
     bad = blocking(results)
-    lines += ["", "CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}"]
-    return "\n".join(lines)
+    return "CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}"
 
 
 MARKS = {PASS: "PASS", FAIL: "FAIL", WARNING: "WARN", NOT_APPLICABLE: "N/A", NOT_RUN: "NOT RUN"}

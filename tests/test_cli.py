@@ -32,5 +32,7 @@ def test_serve_answers_on_localhost_with_pongo_errors_and_an_admin_api():
 
 def test_certify_refuses_a_driver_it_cannot_load(tmp_path, capsys):
     code = main(["certify", "--platform", "pongo", "--driver", "nowhere:Nothing", "--out", str(tmp_path)])
-    assert code != 0
-    assert not (tmp_path / "certification.json").exists()
+    assert code == 4
+    doc = json.loads((tmp_path / "certification.json").read_text())
+    assert doc["certified"] is False and doc["outcome"] == "broken"
+    assert "nowhere:Nothing could not be loaded" in capsys.readouterr().err

@@ -39,7 +39,7 @@ class PongoError(Exception):
 
 
 class PongoUnavailable(PongoError):
-    """A 5xx, a time-out or a network failure."""
+    """A 5xx, a 429, a time-out or a network failure: try again later."""
 
     customer_message = "Loyalty is unavailable right now; your order can go on."
 
@@ -81,6 +81,9 @@ def expect(response: httpx.Response, *statuses: int) -> Any:
 class PongoClient:
     """One httpx client to Pongo plus the tokens of every connected merchant."""
 
+    # 4xx answers that mean "not now" rather than "no": Pongo runs on Laravel, whose throttle answers 429.
+    come_back_later: frozenset[int] = frozenset({429})
+
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.http = httpx.Client(base_url=connection.base_url, timeout=TIMEOUT_SECONDS, verify=tls_context())
@@ -103,9 +106,7 @@ class PongoClient:
 
     def connect(self, code: str) -> dict[str, Any]:
         """Exchange an authorization code, learn whose it is, keep the tokens; returns the merchant."""
-        tokens = self._token_grant(
-            {"grant_type": "authorization_code", "code": code, "redirect_uri": self.connection.redirect_uri}
-        )
+        tokens = self._token_grant(self._code_grant(code))
         if tokens is None:
             raise ConnectRefused("Pongo refused the authorization code")
         response = self._send("GET", "/v1/oauth/me", tokens.access)
@@ -118,7 +119,7 @@ class PongoClient:
     def call(
         self, merchant: str, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None
     ) -> httpx.Response:
-        """Call Pongo with this merchant's token; 4xx answers are returned for the caller to read."""
+        """Call Pongo with this merchant's token; 4xx answers (but `come_back_later`) are returned to read."""
         if merchant not in self._tokens:
             raise NotConnected(merchant)
         response = self._send(method, path, self._tokens[merchant].access, json=json, params=params)
@@ -129,8 +130,16 @@ class PongoClient:
                 raise NotConnected(merchant)
         return response
 
+    def _code_grant(self, code: str) -> dict[str, str]:
+        """How the code from the consent form is exchanged: OAuth2's authorization_code grant."""
+        return {"grant_type": "authorization_code", "code": code, "redirect_uri": self.connection.redirect_uri}
+
+    def _renewal_grant(self, merchant: str) -> dict[str, str]:
+        """How an expired access token is renewed without the merchant: the refresh token."""
+        return {"grant_type": "refresh_token", "refresh_token": self._tokens[merchant].refresh}
+
     def _refresh(self, merchant: str) -> None:
-        tokens = self._token_grant({"grant_type": "refresh_token", "refresh_token": self._tokens[merchant].refresh})
+        tokens = self._token_grant(self._renewal_grant(merchant))
         if tokens is None:
             # The merchant revoked us or the refresh token is spent: only a new connection helps.
             del self._tokens[merchant]
@@ -156,6 +165,6 @@ class PongoClient:
             log.info("%s %s -> %s", method, shown, type(failure).__name__)
             raise PongoUnavailable(f"{method} {shown}: {type(failure).__name__}") from None
         log.info("%s %s -> %s", method, shown, response.status_code)
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code in self.come_back_later:
             raise PongoUnavailable(f"{method} {shown}: {response.status_code}")
         return response

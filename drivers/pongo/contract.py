@@ -89,11 +89,20 @@ class PongoIntegration(Integration, Protocol):
         ...
 
     def pay(self, outcome: PaymentOutcome) -> OrderView:
-        """The payment terminal answered: approved, declined, abandoned, or handed to an external system."""
+        """The payment terminal answered: approved, declined, abandoned, or handed to an external system.
+
+        The customer chooses how to pay looking at `order_view()`: what it tells them then (notice
+        `reward_removed_unless_paid_here` when the external system cannot take a reward in the order)
+        is what they knew before choosing.
+        """
         ...
 
     def external_closed(self) -> OrderView:
         """The external payment system called back: the order it was handed was paid and closed."""
+        ...
+
+    def external_cancelled(self) -> OrderView:
+        """The external payment system called back: the order it was handed was cancelled, never paid."""
         ...
 
     def cancel(self) -> OrderView:

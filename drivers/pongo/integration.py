@@ -27,6 +27,7 @@ from poscert.drivers.contract import (
     LoyaltyScreen,
     OptIn,
     OrderView,
+    Product,
     RewardOffer,
     ShownReward,
 )
@@ -141,7 +142,7 @@ class PongoReference(Till):
             number = self._normalize(phone)
         except ValueError:
             return self._show(LoyaltyScreen(messages=["This phone number is not valid."], notices={CUSTOMER_NOT_FOUND}))
-        return self._loyalty(lambda: self._identify(f"/v1/customers/phone/{number}"))
+        return self._loyalty(lambda: self._identify_phone(number))
 
     def identify_by_pass(self, scanned: str) -> LoyaltyScreen:
         self._forget_customer()
@@ -182,10 +183,10 @@ class PongoReference(Till):
             won = self._won_reward(won_reward_id)
         except PongoError as error:
             return RewardOffer(won_reward_id, message=error.customer_message, notice=LOYALTY_UNAVAILABLE)
-        if won is None or NEEDS.get(won["type"]) not in self.capabilities:
+        if not self._usable(won):
             return RewardOffer(won_reward_id, message="This reward cannot be used here.", notice=REWARD_NOT_USABLE)
         if won["type"] == "free_product":
-            products = tuple(own_products(won.get("external_id"), self.catalog()))
+            products = tuple(self._reward_products(won))
             if not products:
                 return RewardOffer(
                     won_reward_id, message="None of this reward's products is sold here.", notice=REWARD_NOT_USABLE
@@ -203,7 +204,7 @@ class PongoReference(Till):
     def choose_reward_product(self, won_reward_id: str, sku: str, options: tuple[str, ...] = ()) -> OrderView:
         order = self._open_order()
         won = self._current().won.get(won_reward_id)
-        offered = own_products(won.get("external_id"), self.catalog()) if won and won["type"] == "free_product" else []
+        offered = self._reward_products(won) if won and won["type"] == "free_product" else []
         product = next((product for product in offered if product.sku == sku), None)
         if product is None:
             raise ValueError(f"{sku!r} is not a product of reward {won_reward_id!r}")
@@ -221,6 +222,9 @@ class PongoReference(Till):
     # -- hooks the kinds refine ---------------------------------------------------------------
     def _on_connected(self, merchant: str) -> None:
         """Set-up right after a merchant connects (and retried by the background job)."""
+
+    def _identify_phone(self, number: str) -> LoyaltyScreen:
+        return self._identify(f"/v1/customers/phone/{number}")
 
     def _identify_pass(self, public_id: str) -> LoyaltyScreen:
         return self._identify(f"/v1/customers/{public_id}")
@@ -275,9 +279,7 @@ class PongoReference(Till):
     def _identify(self, path: str) -> LoyaltyScreen:
         response = self._call("GET", path)
         if response.status_code == 404:
-            return LoyaltyScreen(
-                messages=["No loyalty account found. Would you like to join?"], notices={CUSTOMER_NOT_FOUND}
-            )
+            return no_account()
         return self._open_account(expect(response, 200))
 
     def _enlist(self, number: str, person: dict[str, str], optins: dict[str, bool]) -> LoyaltyScreen:
@@ -309,7 +311,7 @@ class PongoReference(Till):
             expect(bought, 201)
         # Refresh everything: the balance fell and the purchase must appear among the purchased rewards;
         # after a refusal, the fresh balance tells whether points were short (they may have changed elsewhere).
-        screen = self._open_account(expect(self._call("GET", f"/v1/customers/{session.customer['public_id']}"), 200))
+        screen = self._refreshed()
         if bought.status_code == 422:
             cost = next((shown.cost for shown in screen.rewards if shown.id == reward_id), None)
             short = cost is not None and (screen.balance or 0) < cost
@@ -318,6 +320,11 @@ class PongoReference(Till):
             )
             screen.notices.add(NOT_ENOUGH_POINTS if short else REWARD_NOT_USABLE)
         return screen
+
+    def _refreshed(self) -> LoyaltyScreen:
+        """The session's customer read again from Pongo (GET customer), and their view with it."""
+        public_id = self._current().customer["public_id"]
+        return self._open_account(expect(self._call("GET", f"/v1/customers/{public_id}"), 200))
 
     def _loyalty_view(self) -> LoyaltyScreen:
         session = self._current()
@@ -358,6 +365,14 @@ class PongoReference(Till):
     def _supports(self, reward_type: str) -> bool:
         return NEEDS.get(reward_type) in self.capabilities
 
+    def _usable(self, won: dict[str, Any] | None) -> bool:
+        """Whether the order can take this purchased reward: its type needs nothing the software lacks."""
+        return won is not None and self._supports(won["type"])
+
+    def _reward_products(self, won: dict[str, Any]) -> list[Product]:
+        """The products of our catalog a free_product reward names (one: that product; several: a choice)."""
+        return own_products(won.get("external_id"), self.catalog())
+
     def _won_reward(self, won_reward_id: str) -> dict[str, Any] | None:
         """The customer's available won reward, fetched again if it was bought after the view was shown."""
         session = self._current()
@@ -374,18 +389,8 @@ class PongoReference(Till):
             order.tell("Loyalty is not set up at this location: no points for this order.", LOYALTY_UNAVAILABLE)
             self._receipt = receipt_text(order, "Loyalty points could not be recorded.")
             return
-        customer = {"public_id": session.customer["public_id"]} if session.customer else session.enrol_with_order
-        pending = Pending(
-            link.merchant,
-            order_payload(
-                order,
-                store_slug=link.slug,
-                channel=self.channel,
-                delivery_mode=self.delivery_mode,
-                delivery_status=self.delivery_status,
-                customer=customer,
-            ),
-        )
+        pending = self._pending_order(session, link)
+        customer = pending.payload.get("customer")
         response = self._send_order(pending)
         if response is None:
             self._pending.append(pending)
@@ -400,6 +405,21 @@ class PongoReference(Till):
             order.tell("Loyalty could not record this order; please ask the staff.", LOYALTY_UNAVAILABLE)
             loyalty = "Loyalty points could not be recorded."
         self._receipt = receipt_text(order, loyalty)
+
+    def _pending_order(self, session: Session, link: StoreLink) -> Pending:
+        """The paid order as Pongo takes it, with the customer identified (or enrolled) during the visit."""
+        customer = {"public_id": session.customer["public_id"]} if session.customer else session.enrol_with_order
+        return Pending(
+            link.merchant,
+            order_payload(
+                session.order,
+                store_slug=link.slug,
+                channel=self.channel,
+                delivery_mode=self.delivery_mode,
+                delivery_status=self.delivery_status,
+                customer=customer,
+            ),
+        )
 
     def _deliver(self, pending: Pending) -> bool | None:
         response = self._send_order(pending)
@@ -419,6 +439,11 @@ class PongoReference(Till):
         except PongoError as error:
             log.warning("order %s kept to resend: %s", pending.payload["order_id"], error)
             return None
+
+
+def no_account() -> LoyaltyScreen:
+    """What a search that finds nobody shows."""
+    return LoyaltyScreen(messages=["No loyalty account found. Would you like to join?"], notices={CUSTOMER_NOT_FOUND})
 
 
 def full_name(person: Mapping[str, Any]) -> str | None:

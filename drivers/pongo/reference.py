@@ -22,6 +22,8 @@ from poscert.drivers.contract import (
     VOUCHERS,
     Connection,
     LoyaltyScreen,
+    OrderLine,
+    OrderView,
 )
 from poscert.drivers.order import Order
 from poscert.drivers.pongo.client import PongoError, PongoUnavailable, expect
@@ -38,6 +40,18 @@ class PongoKiosk(PongoReference):
     delivery_status = "preparing"  # paid at the kiosk, the kitchen starts on it
     products = KIOSK_CATALOG
     sites = KIOSK_LOCATIONS
+
+    def order_view(self) -> OrderView:
+        """The order as the customer sees it when choosing how to pay: warned if paying at the counter loses a reward."""
+        view = super().order_view()
+        if self._current().order.is_open and any(self._counter_cannot_take(line) for line in view.lines):
+            view.messages.append("Your reward can only be used if you pay here: paying at the counter removes it.")
+            view.notices.add(REWARD_REMOVED_UNLESS_PAID_HERE)
+        return view
+
+    def _counter_cannot_take(self, line: OrderLine) -> bool:
+        """The restaurant's POS honours no Pongo reward: neither a free product nor a voucher."""
+        return line.reward_id is not None
 
     def _hand_to_external(self, order: Order) -> None:
         # The POS that takes the payment cannot honour Pongo rewards, so they leave the order;
@@ -73,7 +87,7 @@ class PongoPOS(PongoReference):
         if base != self.webhook_base or secret is None:
             return 404
         signature = next((value for name, value in headers.items() if name.lower() == "pongo-signature"), None)
-        if not verify(secret, signature, body):
+        if not self._genuine(secret, signature, body):
             return 401
         try:
             event = json.loads(body)
@@ -83,21 +97,30 @@ class PongoPOS(PongoReference):
             return 400
         return 200
 
+    def _own_webhook_secret(self) -> str | None:
+        """The secret Pongo is to sign with: one of ours (Pongo would generate one if we sent none)."""
+        return secrets.token_urlsafe(32)
+
+    def _genuine(self, secret: str, signature: str | None, body: bytes) -> bool:
+        """Signed by Pongo with the subscription's secret, and now: not replayed."""
+        return verify(secret, signature, body)
+
     def _on_connected(self, merchant: str) -> None:
-        """Subscribe to customer.created once per merchant, with a secret of our own."""
+        """Subscribe to customer.created once per merchant; keep the secret the subscription signs with."""
         if merchant in self._webhook_secrets:
             return
+        own = self._own_webhook_secret()
         body = {
             "event": "customer.created",
             "url": f"{self.webhook_base}/{merchant}",
-            "secret": secrets.token_urlsafe(32),
+            **({"secret": own} if own else {}),
         }
         try:
             subscription = expect(self.pongo.call(merchant, "POST", "/v1/webhooks", json=body), 201)
         except PongoError as error:
             log.warning("webhook subscription failed, the background job retries it: %s", error)
             return
-        self._webhook_secrets[merchant] = subscription.get("secret") or body["secret"]
+        self._webhook_secrets[merchant] = subscription.get("secret") or own
 
     def _identify_pass(self, public_id: str) -> LoyaltyScreen:
         try:

@@ -16,8 +16,12 @@ def own_products(external_id: str | None, catalog: list[Product]) -> list[Produc
     other partners' SKUs are not ours to interpret, so they are dropped, not reported.
     """
     by_sku = {product.sku: product for product in catalog}
-    skus = [sku.strip() for sku in (external_id or "").split(",")]
-    return [by_sku[sku] for sku in dict.fromkeys(skus) if sku in by_sku]
+    return [by_sku[sku] for sku in dict.fromkeys(skus_of(external_id)) if sku in by_sku]
+
+
+def skus_of(external_id: str | None) -> list[str]:
+    """The SKUs a merchant typed into a reward's external_id, comma-separated, spaces around them dropped."""
+    return [sku.strip() for sku in (external_id or "").split(",") if sku.strip()]
 
 
 def optin_fields(optin: OptIn) -> dict[str, bool]:

@@ -169,8 +169,8 @@ class Simulator:
                 error = (error or "") + traceback.format_exc()
                 response = self.error_unexpected()
                 self._record(request, response, call, None, [], fault, error, started)
-            if fault and fault.timeout:
-                raise SimTimeout(call.route.operation if call else "")
+            if fault and (lost := fault.interruption(call.route.operation if call else "")):
+                raise lost
             return response
 
     def _process(self, call: Call) -> tuple[SimResponse, Any, list[Violation]]:
@@ -199,7 +199,7 @@ class Simulator:
         return {}
 
     def _fault_response(self, fault: Fault) -> SimResponse:
-        return self.fault_response(504 if fault.timeout else fault.status or 503)
+        return self.fault_response(fault.recorded_status)
 
     def _secrets(self) -> frozenset[str]:
         return frozenset(s for s in self.known_secrets() if len(s) >= 8)

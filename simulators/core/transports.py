@@ -11,6 +11,7 @@ import anyio.to_thread
 import httpx
 import respx
 
+from poscert.simulators.core.faults import SimDropped
 from poscert.simulators.core.messages import SimRequest, SimResponse, SimTimeout
 from poscert.simulators.core.simulator import Simulator
 
@@ -40,8 +41,17 @@ def httpx_handler(sim: Simulator) -> Callable[[httpx.Request], httpx.Response]:
             return to_httpx_response(sim.handle(to_sim_request(request)), request)
         except SimTimeout:
             raise httpx.ReadTimeout("poscert: injected time-out", request=request) from None
+        except SimDropped as dropped:
+            raise dropped_connection(dropped, request) from None
 
     return handle
+
+
+def dropped_connection(dropped: SimDropped, request: httpx.Request) -> httpx.TransportError:
+    """What httpx raises when the connection drops: before the request got through, or before the answer came."""
+    if dropped.after_processing:
+        return httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+    return httpx.ConnectError("poscert: injected dropped connection", request=request)
 
 
 def mock_transport(sim: Simulator) -> httpx.MockTransport:
@@ -93,6 +103,12 @@ class AsgiApp:
                 response = await anyio.to_thread.run_sync(self.sim.handle, request)
             except SimTimeout:
                 response = self.sim.fault_response(504)
+            except SimDropped as dropped:
+                # Start the answer, then fail: a server closes the connection mid-answer (uvicorn does), and
+                # httpx's in-process ASGITransport re-raises the error, so both clients see a network error.
+                await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
+                url = f"http://{request.host}{request.path}"
+                raise dropped_connection(dropped, httpx.Request(request.method, url)) from None
         raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.all_headers().items()]
         await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": response.content()})

@@ -33,6 +33,7 @@ CUSTOMER_FIELDS = (
     "pin",
     "payment_method_hash",
 )
+OPTIN_FIELDS = ("has_optin", "sms_optin", "email_optin")
 COUPON_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -261,8 +262,11 @@ class MerchantBackend:
             return known, False
         customer, enrol = self._order_customer(body.get("customer"))
         used = self._order_rewards(body, customer)
+        optins = _order_optins(body)
         if enrol is not None:
-            customer = self.create_customer_from({**enrol, "reference_store_slug": store.slug})
+            customer = self.create_customer_from({**enrol, **optins, "reference_store_slug": store.slug})
+        elif customer is not None and optins:
+            self.update_customer(customer, optins)
         order = Order(
             self.new_id("ord_"),
             body["order_id"],
@@ -432,6 +436,14 @@ class MerchantBackend:
         """A customer enlisted through another connected platform (the merchant's app, another POS):
         it exists in Pongo and fires customer.created, but the integration under test never sent it."""
         return self.create_customer(phone, **{"reference_store_slug": self.stores[0].slug, **fields})
+
+
+def _order_optins(body: dict[str, Any]) -> dict[str, bool]:
+    """The opt-in answers an order carries, for a new or a known customer: `has_optin` on the order itself
+    (the guides pass it "to the POST create order") or in its customer. An unanswered (null) one changes nothing."""
+    customer = body.get("customer") or {}
+    found = {"has_optin": body["has_optin"]} if body.get("has_optin") is not None else {}
+    return found | {name: customer[name] for name in OPTIN_FIELDS if customer.get(name) is not None}
 
 
 def _names_store(fields: dict[str, Any]) -> bool:

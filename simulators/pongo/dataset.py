@@ -40,8 +40,8 @@ class RewardSeed:
 class MerchantProfile:
     slug: str
     name: str
-    locale: str
-    stores: int
+    locale: str  # of the names and of the stores in its home country
+    stores: tuple[str, ...]  # each store's country (ISO 3166-1 alpha-2): merchants trade across borders
     customers: int
     rewards: tuple[RewardSeed, ...]
     points_per_euro: int = 1
@@ -86,9 +86,19 @@ def _default(seed: int) -> Dataset:
             "http://localhost:8765/pongo/callback",
         ),
     )
-    main = MerchantProfile("maison-dupont", "Maison Dupont", "nl_BE", stores=3, customers=20, rewards=DEFAULT_REWARDS)
+    # The first two stores are the ones the reference integrations' first two locations map to (see the
+    # steps' world): one in Belgium, one in France, so a number typed in national form has two readings.
+    main = MerchantProfile(
+        "maison-dupont", "Maison Dupont", "nl_BE", stores=("BE", "FR", "NL"), customers=20, rewards=DEFAULT_REWARDS
+    )
     other = MerchantProfile(
-        "friterie-du-parc", "Friterie du Parc", "nl_BE", stores=1, customers=2, rewards=OTHER_REWARDS, points_per_euro=2
+        "friterie-du-parc",
+        "Friterie du Parc",
+        "nl_BE",
+        stores=("BE",),
+        customers=2,
+        rewards=OTHER_REWARDS,
+        points_per_euro=2,
     )
     return Dataset("default", {main.slug: main, other.slug: other}, main.slug, other.slug, client)
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -52,6 +53,7 @@ class AuthCode:
     merchant: str
     scopes: tuple[str, ...]
     expires_at: datetime
+    standing: bool = False  # exchanged through the docs' `client_credentials` grant: presented again to re-authorise
 
 
 @dataclass
@@ -156,6 +158,11 @@ class PlatformState:
         )
 
     def _exchange_code(self, client: OAuthClient, body: dict[str, Any], redirect_required: bool) -> dict[str, Any]:
+        """Exchange a code from the consent form. With `authorization_code` (OAuth2) it is single use, gone
+        even when the exchange fails. The docs pair the code with `client_credentials` instead and name no
+        refresh grant: read as the client authenticating itself with the merchant's code, that code stays the
+        merchant's authorisation, which the client presents again when a token expires (the catalog's
+        "re-authorising"). Both readings are accepted; a failed exchange spends the code either way."""
         value = body.get("code")
         if not value:
             raise errors.oauth(
@@ -165,19 +172,25 @@ class PlatformState:
                 "invalid parameter value, includes a parameter more than once, "
                 "or is otherwise malformed. Check the `code` parameter.",
             )
-        code = self.codes.pop(value, None)  # single use: gone even when the exchange fails
+        code = self.codes.get(value)
         redirect_uri = body.get("redirect_uri")
         if (
             code is None
             or code.client_id != client.client_id
-            or self.clock.now() >= code.expires_at
+            or (self.clock.now() >= code.expires_at and not code.standing)
+            or (code.standing and redirect_required)
             or (redirect_uri is None and redirect_required)
             or (redirect_uri is not None and redirect_uri != code.redirect_uri)
         ):
+            self.codes.pop(value, None)
             raise errors.invalid_grant(
                 "The authorization code is invalid, expired, already used, "
                 "or was issued to another client or redirect URI."
             )
+        if redirect_required:
+            del self.codes[value]
+        else:
+            code.standing = True
         return self._issue(client.client_id, code.merchant, code.scopes)
 
     def _refresh(self, client: OAuthClient, value: str) -> dict[str, Any]:
@@ -261,7 +274,9 @@ class PlatformState:
             headers = {
                 "content-type": "application/json",
                 "user-agent": "Pongo-Webhooks/1.0",
-                "pongo-signature": sign(hook.secret, body, self.clock.timestamp()),
+                # Signed at the real time of delivery, not the simulated time: a receiver can only judge a
+                # signature's age against its own clock. The header is a secret, masked in every evidence.
+                "pongo-signature": sign(hook.secret, body, int(time.time())),
             }
             self._send(hook.url, event, headers, body, merchant=merchant)
 

@@ -10,15 +10,12 @@ from pytest_bdd import given, parsers, then, when
 
 from poscert.base.journal import Exchange
 from poscert.drivers.contract import LOYALTY_UNAVAILABLE, ORDER_PENDING_SYNC
-from poscert.simulators.core.faults import Fault
+from poscert.simulators.core.faults import AFTER_PROCESSING, Fault
+from poscert.steps.common.fixtures import Traces
 from poscert.steps.common.world import World
 
-FAILURES = {
-    "a 503": dict(status=503),
-    "a 500": dict(status=500),
-    "a time-out": dict(status=None, timeout=True),
-    "a time-out after processing it": dict(status=None, timeout=True, after_processing=True),
-}
+TOLD = frozenset({LOYALTY_UNAVAILABLE, ORDER_PENDING_SYNC})  # what telling the customer of a failure looks like
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _where(exchange: Exchange) -> str:
@@ -57,18 +54,51 @@ def whole_run_matches_schema(world: World) -> None:
 # -- ALL-ERR-01 ------------------------------------------------------------------------------
 @given(
     parsers.re(
-        r'the platform will answer the next "(?P<operation>[^"]+)" with (?P<failure>a 503|a 500|a time-out'
-        r"(?: after processing it)?)"
+        r'the platform will answer the next "(?P<operation>[^"]+)" with '
+        r"(?P<failure>a (?P<status>\d{3})|a time-out|a dropped connection)(?P<after> after processing it)?"
     )
 )
-def arm_fault(world: World, operation: str, failure: str) -> None:
-    world.sim.faults.arm(Fault(world.operations[operation], **FAILURES[failure]))
+def arm_fault(world: World, operation: str, failure: str, status: str | None, after: str | None) -> None:
+    world.sim.faults.arm(
+        Fault(
+            world.operations[operation],
+            status=int(status) if status else None,
+            timeout=failure == "a time-out",
+            dropped=failure == "a dropped connection",
+            after_processing=bool(after),
+        )
+    )
 
 
-@then("the customer was told their loyalty points will follow")
-def told_points_follow(world: World) -> None:
-    assert world.order.status == "paid", f"the order is {world.order.status}, though the payment went through"
-    assert world.order.notices & {ORDER_PENDING_SYNC, LOYALTY_UNAVAILABLE}, "the customer was not told"
+def failed_calls(world: World) -> list[Exchange]:
+    """The integration's calls of this scenario that met an injected failure."""
+    return [x for x in world.integration_calls() if x.fault]
+
+
+@then("the customer was told of the failure, unless the integration got past it")
+def told_of_failure(world: World) -> None:
+    failed = failed_calls(world)
+    if not failed:
+        return  # the integration never made the call that would have failed: nothing to tell
+    last = failed[-1]
+    # Past it: a later call of the same operation went through (a retry, or a resend Pongo already had: 202).
+    recovered = any(x.ok for x in world.integration_calls(last.operation) if x.seq > last.seq)
+    assert recovered or world.notices() & TOLD, (
+        f"{last.title()} failed ({last.fault}) and the customer was not told (notices {sorted(world.notices())})"
+    )
+
+
+@then("the platform carried it out no more than once")
+def done_once(world: World) -> None:
+    for operation in {x.operation for x in failed_calls(world)}:
+        done = [x for x in world.integration_calls(operation) if x.method in WRITES and platform_acted(x)]
+        assert len(done) <= 1, f"the platform carried out {operation} {len(done)} times: {[x.title() for x in done]}"
+
+
+def platform_acted(exchange: Exchange) -> bool:
+    """Whether the platform did what the request asked: a success that changed something (a 202 repeats an
+    answer and changes nothing), or a failure injected only after the work was done."""
+    return (exchange.ok and exchange.status != 202) or (exchange.fault or "").endswith(AFTER_PROCESSING)
 
 
 @when("the integration retries what it could not send")
@@ -92,11 +122,6 @@ def same_order_id(world: World) -> None:
     assert len(attempts) >= 2 and ids == {world.order.order_id}, f"attempts with order ids {ids}"
 
 
-@then("the customer is told the loyalty programme is unavailable")
-def told_unavailable(world: World) -> None:
-    assert LOYALTY_UNAVAILABLE in world.screen.notices, "the customer was not told the loyalty programme is down"
-
-
 @then("the order is paid")
 def order_paid(world: World) -> None:
     assert world.order.status == "paid", f"the order is {world.order.status}"
@@ -113,15 +138,16 @@ def credentials_kept_all_run(world: World) -> None:
     assert_credentials_kept(world, world.integration_calls(scenario="*"))
 
 
-@then("the integration's logs and the receipt hold no credential")
-def nothing_leaks(world: World, integration_logs) -> None:
-    secrets = {s for s in world.secrets() if len(s) >= 8}
-    logged = "\n".join(r.getMessage() for r in integration_logs.records)
+@then("no credential is in the integration's logs, output, files, customer messages or receipt")
+def nothing_leaks(world: World, integration_traces: Traces) -> None:
     receipt = world.driver.receipt()
     assert receipt, "the integration printed no receipt"
-    for where, text in (("logs", logged), ("receipt", receipt)):
-        leaked = sum(1 for s in secrets if s in text)
-        assert not leaked, f"{leaked} credential(s) in the {where} (values withheld from this report)"
+    shown = [*(world.screen.messages if world.screen else []), *(world.order.messages if world.order else [])]
+    places = integration_traces.texts() | {"customer messages": "\n".join(shown), "receipt": receipt}
+    secrets = {s for s in world.secrets() if len(s) >= 8}
+    leaks = {where: sum(1 for s in secrets if s in text) for where, text in places.items()}
+    leaked = [f"{count} in the {where}" for where, count in leaks.items() if count]
+    assert not leaked, "credentials (values withheld from this report): " + ", ".join(leaked)
 
 
 @then("every call was made with the credentials of the merchant that owns the location")

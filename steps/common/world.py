@@ -69,6 +69,10 @@ class World:
         if self.location is None:
             self.start_session(self.our_locations()[0])
 
+    def notices(self) -> set[str]:
+        """What the integration tells the customer now, as notice codes: on the loyalty screen and the order."""
+        return (self.screen.notices if self.screen else set()) | (self.order.notices if self.order else set())
+
     # -- the partner's catalog ----------------------------------------------------------
     def product(self, token: str) -> Product:
         """`{ours:1}` is our first catalog product, `{ours:with options}` the first with options."""

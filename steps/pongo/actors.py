@@ -1,5 +1,5 @@
 """The people and systems around a Pongo integration that the harness plays: the merchant approving
-the connection on Pongo's consent form, and a forger posting to the integration's webhook URL.
+the connection on Pongo's consent form, and a forger (or a replayer) posting to the integration's webhook URL.
 
 One place for each, used by the steps, the project's tests and the benchmarks.
 """
@@ -7,6 +7,7 @@ One place for each, used by the steps, the project's tests and the benchmarks.
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -44,3 +45,18 @@ def forged_event(event: str, data: dict, timestamp: int, secret: str = "not-the-
     """An event signed the way Pongo signs, with a secret Pongo never gave: (headers, body)."""
     body = json.dumps({"event": event, "created_at": "2026-01-15T10:00:00+00:00", "data": data}).encode()
     return {"content-type": "application/json", "pongo-signature": sign(secret, body, timestamp)}, body
+
+
+def untrusted_event(how: str, event: str, data: dict, secret: str) -> tuple[dict, bytes]:
+    """An event that is not Pongo's of now: "signed with the wrong secret", "with no signature", "with a
+    malformed signature" (a time but no v1), or "signed by Pongo an hour ago" (Pongo's own, replayed).
+    `secret` is the subscription's; times are the receiver's clock, which judges a signature's age."""
+    now = int(time.time())
+    if how == "signed by Pongo an hour ago":
+        return forged_event(event, data, now - 3600, secret)
+    headers, body = forged_event(event, data, now)
+    if how == "with no signature":
+        del headers["pongo-signature"]
+    elif how == "with a malformed signature":
+        headers["pongo-signature"] = f"t={now}"
+    return headers, body

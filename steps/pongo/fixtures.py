@@ -11,6 +11,7 @@ from poscert.base.journal import Journal
 from poscert.drivers.contract import Connection
 from poscert.plugin import CertificationRun
 from poscert.simulators.pongo.simulator import PongoSimulator
+from poscert.steps.common.fixtures import Traces
 from poscert.steps.common.world import actor_client
 from poscert.steps.pongo.world import SANDBOX, PongoWorld
 
@@ -27,7 +28,7 @@ def world(
     scenario_journal: Journal,
     certification_run: CertificationRun,
     browser: httpx.Client,
-    integration_logs,
+    integration_traces: Traces,  # set up first, so they hold what the integration leaves from its first step
 ) -> Iterator[PongoWorld]:
     platform_sim.reset()
     client = platform_sim.oauth_client
@@ -37,7 +38,7 @@ def world(
         client_secret=client.client_secret,
         redirect_uri=client.redirect_uris[0],
     )
-    driver = certification_run.driver_class(connection)
+    driver = certification_run.build_driver(connection)
     platform_sim.deliver_webhook = driver.handle_webhook
     try:
         yield PongoWorld(

@@ -28,6 +28,11 @@ class PongoWorld(World):
     operations: ClassVar[dict[str, str]] = {
         "create order": "create_order",
         "get customer by phone": "get_customer_by_phone",
+        "get customer": "get_customer",
+        "create customer": "create_customer",
+        "buy reward": "buy_reward",
+        "list won rewards": "list_won_rewards",
+        "use reward": "use_reward",
     }
     order_operation: ClassVar[str] = "create_order"
     order_identity: ClassVar[str] = "order_id"
@@ -70,6 +75,9 @@ class PongoWorld(World):
     def start_session(self, location: str) -> None:
         super().start_session(location)
         self.offer = None
+
+    def notices(self) -> set[str]:
+        return super().notices() | ({self.offer.notice} if self.offer and self.offer.notice else set())
 
     def store_slug(self) -> str:
         return self.location_map[self.location][1]

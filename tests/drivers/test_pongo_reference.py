@@ -102,11 +102,14 @@ def test_vouchers_take_cents_or_a_percentage_off_never_more_than_the_order() -> 
 def test_signatures_are_checked_on_the_raw_body() -> None:
     body = b'{"event":"customer.created"}'
     header = f"t=1700000000,v1={expected_signature('whsec', body, '1700000000')}"
-    assert verify("whsec", header, body)
-    assert not verify("whsec", header, body + b" ")
-    assert not verify("other", header, body)
-    assert not verify("whsec", None, body)
-    assert not verify("whsec", "v1=abc", body)
+    assert verify("whsec", header, body, now=1700000000)
+    assert not verify("whsec", header, body + b" ", now=1700000000)
+    assert not verify("other", header, body, now=1700000000)
+    assert not verify("whsec", None, body, now=1700000000)
+    assert not verify("whsec", "v1=abc", body, now=1700000000)
+    assert verify("whsec", header, body, now=1700000000 + 300)
+    assert not verify("whsec", header, body, now=1700000000 + 301)  # replayed later
+    assert not verify("whsec", header, body)  # signed in 2023
 
 
 # -- the HTTP client -------------------------------------------------------------------------

@@ -77,7 +77,8 @@ def test_bad_merchant_credentials_are_a_422(client, sim):
 
 
 @pytest.mark.parametrize("grant", ["authorization_code", "client_credentials"])
-def test_code_exchange_both_grant_spellings_and_single_use(client, sim, grant):
+def test_code_exchange_both_grant_spellings(client, sim, grant):
+    """The OAuth2 code is single use; the docs' `client_credentials` + `code` keeps it, to re-authorise."""
     code = authorize(client, sim, "customer.read,order.create")
     body = {
         "grant_type": grant,
@@ -95,8 +96,15 @@ def test_code_exchange_both_grant_spellings_and_single_use(client, sim, grant):
     assert claims["aud"] == sim.oauth_client.client_id
     assert claims["sub"] == sim.backend(sim.default_merchant).public_id
     assert claims["scopes"] == ["customer.read", "order.create"] and claims["exp"] - claims["iat"] == 3600
+    sim.clock.advance(3601)  # the access token expired, and the ten minutes of a fresh code are long gone
     again = client.post("/v1/oauth/token", json=body)
-    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    if grant == "authorization_code":
+        assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    else:
+        assert again.status_code == 200 and again.json()["access_token"] != token["access_token"]
+        spent = client.post("/v1/oauth/token", json={**body, "grant_type": "authorization_code"})
+        assert spent.json()["error"] == "invalid_grant"  # the other reading cannot spend it twice: spent
+        assert client.post("/v1/oauth/token", json=body).json()["error"] == "invalid_grant"
 
 
 def test_token_endpoint_accepts_a_form_body(client, sim):

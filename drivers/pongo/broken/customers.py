@@ -1,13 +1,40 @@
-"""Broken Pongo integrations: identifying, enlisting and showing customers (ID, ENLIST, OPTIN, VIEW, REDEEM). Each is a reference with one realistic mistake."""
+"""Broken Pongo integrations: identifying, enlisting and showing customers (ID, ENLIST, OPTIN, VIEW, REDEEM). Each is a reference with one realistic mistake, the subtle ones first."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from poscert.drivers.contract import LoyaltyScreen, OptIn
+from poscert.drivers.contract import CUSTOMER_NOT_FOUND, LoyaltyScreen, OptIn
 from poscert.drivers.pongo.broken.registry import breaks
+from poscert.drivers.pongo.phone import DEFAULT_CALLING_CODE, normalize_phone
 from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
+from poscert.drivers.pongo.signature import verify
+
+
+@breaks(
+    "PONGO-ID-01",
+    guide="POS users must be able to find a customer based on their phone number in the POS. (001); "
+    "Phone [...] international format without the '+' (API reference, Create a customer)",
+)
+class EveryNumberBelgian(PongoKiosk):
+    """Reads every national number as Belgian: '06 12 34 56 78' typed at the French store finds nobody."""
+
+    def _normalize(self, phone: str) -> str:
+        return normalize_phone(phone, DEFAULT_CALLING_CODE)
+
+
+@breaks("PONGO-ID-01")
+class UnknownNumberKeepsThePreviousCustomer(PongoKiosk):
+    """Replaces the customer on screen only when a search finds one: an unknown number leaves the last one there."""
+
+    def identify_by_phone(self, phone: str) -> LoyaltyScreen:
+        previous = self._current().customer, self._current().screen
+        screen = super().identify_by_phone(phone)
+        if CUSTOMER_NOT_FOUND in screen.notices and previous[0] is not None:
+            self._current().customer = previous[0]
+            return self._show(replace(previous[1], messages=screen.messages, notices=screen.notices))
+        return screen
 
 
 @breaks("PONGO-ID-01")
@@ -20,6 +47,15 @@ class PhoneAsTyped(PongoKiosk):
 
 
 @breaks("PONGO-ID-02")
+class PassTakenWhole(PongoKiosk):
+    """Takes whatever the scanner read for the public id: a bare id works, a link to the pass does not."""
+
+    def identify_by_pass(self, scanned: str) -> LoyaltyScreen:
+        self._forget_customer()
+        return self._loyalty(lambda: self._identify_pass(scanned.strip()))
+
+
+@breaks("PONGO-ID-02")
 class PassReadAsPhone(PongoKiosk):
     """Feeds the scanned pass into the phone search."""
 
@@ -27,9 +63,26 @@ class PassReadAsPhone(PongoKiosk):
         return self.identify_by_phone(scanned)
 
 
+@breaks("PONGO-ID-03", guide="Pongo-Signature: t={timestamp},v1={hmac} (API reference, Webhooks)")
+class UnsignedEventsAccepted(PongoPOS):
+    """Checks a signature only when the event carries one: an event without one, or with no v1, is taken."""
+
+    def _genuine(self, secret: str, signature: str | None, body: bytes) -> bool:
+        return "v1=" not in (signature or "") or super()._genuine(secret, signature, body)
+
+
+@breaks("PONGO-ID-03", guide="Pongo-Signature: t={timestamp},v1={hmac} (API reference, Webhooks)")
+class ReplayedEventsAccepted(PongoPOS):
+    """Checks the signature but not its time: an event Pongo signed an hour ago, sent again, is taken."""
+
+    def _genuine(self, secret: str, signature: str | None, body: bytes) -> bool:
+        signed_at = next((part[2:] for part in (signature or "").split(",") if part.startswith("t=")), "")
+        return signed_at.isdigit() and verify(secret, signature, body, now=int(signed_at))
+
+
 @breaks("PONGO-ID-03")
 class PosWithoutWebhooks(PongoPOS):
-    """Declares webhooks but never subscribes to customer.created."""
+    """Never subscribes to customer.created: customers enlisted elsewhere stay unknown to its customer base."""
 
     def _on_connected(self, merchant: str) -> None:
         return None
@@ -43,6 +96,26 @@ class EnlistsButForgetsTheCustomer(PongoKiosk):
         screen = super()._enlist(number, person, optins)
         self._current().customer = None
         return screen
+
+
+@breaks(
+    "PONGO-OPTIN-01",
+    guide="you can pass it to the POST create order or the POST/PATCH customer calls in the has_optin attribute. "
+    "(000, 001); has_optin is consent only for what the customer accepted. (catalog)",
+)
+class RefusalMergedIntoConsent(PongoKiosk):
+    """Sends has_optin alone, true when the customer accepted either channel: a refused channel becomes consent."""
+
+    def _enlist(self, number: str, person: dict[str, str], optins: dict[str, bool]) -> LoyaltyScreen:
+        return super()._enlist(number, person, {"has_optin": optins["has_optin"]} if optins else {})
+
+
+@breaks("PONGO-OPTIN-01", guide="No answer is never sent as consent. (catalog); SMS opt-in, boolean|null (API)")
+class SkippedSentAsRefusal(PongoKiosk):
+    """Sends a question the customer skipped as a refusal (false), which they never gave."""
+
+    def enlist(self, phone: str, optin: OptIn, **person: Any) -> LoyaltyScreen:
+        return super().enlist(phone, OptIn(email=optin.email is True, sms=optin.sms is True), **person)
 
 
 @breaks("PONGO-OPTIN-01")

@@ -1,12 +1,38 @@
-"""Broken Pongo integrations: connecting to Pongo and mapping stores (AUTH, STORE). Each is a reference with one realistic mistake."""
+"""Broken Pongo integrations: connecting to Pongo and mapping stores (AUTH, STORE). Each is a reference with one realistic mistake, the subtle ones first."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qsl, urlsplit
 
 from poscert.drivers.pongo.broken.registry import breaks
 from poscert.drivers.pongo.client import NotConnected
 from poscert.drivers.pongo.reference import PongoKiosk
+
+
+@breaks("PONGO-AUTH-01")
+class RefreshTokenNotRotated(PongoKiosk):
+    """Keeps the first refresh token: the second renewal presents one Pongo rotated away, and loyalty stops."""
+
+    def __init__(self, connection) -> None:
+        super().__init__(connection)
+        refresh = self.pongo._refresh
+
+        def keeping_the_first(merchant: str) -> None:
+            first = self.pongo._tokens[merchant].refresh
+            refresh(merchant)
+            self.pongo._tokens[merchant].refresh = first
+
+        self.pongo._refresh = keeping_the_first
+
+
+@breaks("PONGO-AUTH-01")
+class TrustsTheReturnedState(PongoKiosk):
+    """Takes the state that comes back in the callback for one it issued: a forged callback connects the merchant."""
+
+    def finish_connect(self, callback_url: str) -> None:
+        self._states.add(dict(parse_qsl(urlsplit(callback_url).query)).get("state", ""))
+        super().finish_connect(callback_url)
 
 
 @breaks("PONGO-AUTH-01")
