@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 10.0
-PYTEST = ["-m", "pytest", "steps/pongo", "-q", "-p", "no:cacheprovider"]
+PYTEST = ["-m", "pytest", "--pyargs", "poscert.steps.pongo", "-q", "-p", "no:cacheprovider", "--poscert-platform=pongo"]
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,16 @@ class Target:
 
 
 TARGETS = (
-    Target("pytest kiosk", (*PYTEST, "--kind", "kiosk"), junit_in_out=False),
-    Target("pytest pos", (*PYTEST, "--kind", "pos"), junit_in_out=False),
+    Target("pytest kiosk", (*PYTEST, "--poscert-kind=kiosk"), junit_in_out=False),
+    Target("pytest pos", (*PYTEST, "--poscert-kind=pos"), junit_in_out=False),
     Target(
         "certify kiosk (+allure)",
-        ("-m", "poscert.cli", "certify", "--platform", "pongo", "--kind", "kiosk"),
+        ("-m", "poscert.cli", "certify", "--platform", "pongo", "--kind", "kiosk", "--force"),
+        junit_in_out=True,
+    ),
+    Target(
+        "certify kiosk --no-allure",
+        ("-m", "poscert.cli", "certify", "--platform", "pongo", "--kind", "kiosk", "--force", "--no-allure"),
         junit_in_out=True,
     ),
 )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from poscert.drivers.pongo.reference import PongoKiosk
 
 
 class LeakyKiosk(PongoKiosk):
-    """Puts every credential it holds in its exceptions, its prints and its logs."""
+    """Puts every credential it holds in its exceptions, its prints, its logs and a file of its own."""
 
     def finish_connect(self, callback_url: str) -> None:
         self.callback_url = callback_url  # holds the OAuth code
@@ -25,4 +26,5 @@ class LeakyKiosk(PongoKiosk):
         print(f"stdout: {leak}")
         print(f"stderr: {leak}", file=sys.stderr)
         logging.getLogger("acme").warning("log: %s", leak)
+        Path("acme-debug.txt").write_text(leak)  # in its working directory
         raise RuntimeError(f"could not identify: {leak}")

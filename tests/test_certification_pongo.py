@@ -24,6 +24,8 @@ from poscert.drivers.pongo.conforming import CONFORMING
 
 ROOT = Path(__file__).resolve().parents[1]
 OK = {"pass", "not_applicable"}
+# A signed JWT: three base64url segments, the first an encoded '{"' (a random OAuth state may hold "eyJ").
+JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 REFERENCES = {"kiosk": ["--kind", "kiosk"], "pos": ["--kind", "pos"]}
 # The runs whose Allure evidence the tests read; the other cases are judged on the verdict alone and skip
 # the Allure results (a third of a run's time): `--no-allure`, exactly as a partner's quick loop would.
@@ -135,7 +137,7 @@ def test_no_credential_reaches_the_evidence_even_when_the_integration_logs_it(ce
     assert any(p.name.endswith("-attachment.json") for p in files), "no Allure evidence was written"
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
-        assert "eyJ" not in text, f"a JWT reached {path.name}"
+        assert not JWT.search(text), f"a JWT reached {path.name}"
         assert client_secret not in text, f"the client secret reached {path.name}"
 
 
@@ -187,7 +189,15 @@ def test_no_output_of_a_run_holds_a_credential_an_integration_put_in_its_failure
     texts = {p.name: p.read_text(errors="replace") for p in (tmp_path / "out").rglob("*") if p.is_file()}
     texts["terminal"] = doc["stdout"]
     for name, text in texts.items():
-        assert "eyJ" not in text, f"an access token reached {name}"
+        assert not JWT.search(text), f"an access token reached {name}"
         for marker in ("refresh=", "secret=", "code="):
             found = re.findall(marker + r"(?!\*\*\*redacted)[A-Za-z0-9_\-]{8,}", text)
             assert not found, f"{marker} {found[:1]} reached {name}"
+
+
+def test_a_failure_shows_the_frames_a_partner_can_act_on_not_pytest_machinery(certifications):
+    printed = certifications["SendsUnpaidOrders"]["stdout"]
+    failures = printed[printed.index("FAILURES") : printed.index("poscert certification")]
+    assert "steps/pongo/order_steps.py" in failures and "sent anyway" in failures
+    for machinery in ("_pytest", "pluggy", "pytest_bdd/scenario.py"):
+        assert machinery not in failures, f"{machinery} frames in the failure output"
