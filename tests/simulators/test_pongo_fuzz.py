@@ -10,38 +10,7 @@ import json
 
 import pytest
 
-
-def nested(depth: int) -> list:
-    value: list = []
-    for _ in range(depth):
-        value = [value]
-    return value
-
-
-# Also what JSON allows and no platform keeps: a lone surrogate, numbers beyond 64 bits or a double,
-# an integral float, nesting far deeper than any payload.
-ODD = (
-    None,
-    "",
-    0,
-    -1,
-    10**20,
-    1.5,
-    True,
-    [],
-    {},
-    "x" * 300,
-    "2026-13-45",
-    "+32",
-    "😀",
-    ["a"],
-    [{}],
-    "a\ud800b",
-    10**400,
-    5.0,
-    float("inf"),
-    nested(300),
-)
+from tests.simulators.odd_values import ODD
 
 
 def valid_requests(sim, shop):

@@ -9,6 +9,7 @@ import pytest
 
 from poscert.simulators.core.messages import SimRequest
 from poscert.simulators.core.simulator import MAX_BODY_BYTES
+from tests.simulators.odd_values import ODD
 from tests.simulators.punchh.support import *  # noqa: F403  (the fixtures)
 from tests.simulators.punchh.support import key_for, line, menu, order, pkce, receipt, regular, signed
 
@@ -189,41 +190,6 @@ def test_unknown_fields_are_ignored_but_journaled(pos, psim, biz):
 
 
 # -- fuzz ---------------------------------------------------------------------------------------------
-def nested(depth: int) -> list:
-    value: list = []
-    for _ in range(depth):
-        value = [value]
-    return value
-
-
-# Also what JSON allows and no platform keeps (a lone surrogate, numbers beyond 64 bits or a double,
-# nesting far deeper than any payload), and digits Python's int() chokes on (5000 of them, "²").
-ODD = (
-    None,
-    "",
-    0,
-    -1,
-    10**20,
-    1.5,
-    True,
-    [],
-    {},
-    "x" * 300,
-    "9" * 5000,
-    "²",
-    "١٢",
-    "2026-13-45",
-    "😀",
-    ["a"],
-    [{}],
-    "a\ud800b",
-    10**400,
-    5.0,
-    float("inf"),
-    nested(200),
-)
-
-
 def valid_requests(psim, biz):
     user = regular(biz)
     flat = next(r for r in biz.rewards_of(user) if r.name == "$2 Off Your Order")
