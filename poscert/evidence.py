@@ -19,7 +19,8 @@ from allure_commons.utils import md5, now
 from poscert.base.catalog import CATALOG_FILE, Requirement
 from poscert.base.journal import Exchange, Journal
 from poscert.base.redaction import scrub_text
-from poscert.plugin import CertificationRun, requirements_of, scenario_title, versions
+from poscert.run import CertificationRun, versions
+from poscert.scenarios import requirements_of, scenario_title
 
 SEVERITY = {"MUST": "critical", "SHOULD": "normal", "MAY": "minor"}
 

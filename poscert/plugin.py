@@ -11,178 +11,44 @@ from __future__ import annotations
 
 import importlib
 import logging
-import platform as pyplatform
-import sysconfig
-import traceback
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from importlib import metadata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from poscert import DEFAULT_SEED
-from poscert.base.catalog import Catalog, load_catalog
+from poscert.base.catalog import load_catalog
 from poscert.base.journal import Journal
 from poscert.base.redaction import scrub_text
 from poscert.base.resources import package_dir
-from poscert.driver_check import problems
-from poscert.drivers.contract import CAPABILITIES
-from poscert.guard import DriverFault, GuardedDriver, TimeLimits, build, seconds
-from poscert.platforms import load_object, platform, platforms
+from poscert.guard import DriverFault, TimeLimits, seconds
+from poscert.platforms import platforms
 from poscert.results import (
     BROKEN,
     CERTIFICATION,
     COMPLETED,
-    INTERRUPTED,
     JOURNAL,
-    NA_PREFIX,
-    RequirementResult,
     ScenarioOutcome,
     blocking,
     certify,
     clear_results,
     publish,
-    staged,
     table,
     verdict,
     write_certification,
 )
-
-REQ_TAG = "REQ:"
-NEEDS_TAG = "needs:"  # the scenario applies only when the integration declares this capability
-WITHOUT_TAG = "without:"  # the scenario applies only when the integration does NOT declare it
-RUNS_LAST_TAG = "runs-last"  # a scenario that judges what every other scenario sent
-KIND_TAGS = ("kiosk", "pos")
-RUN_KEY = pytest.StashKey["CertificationRun"]()
-
-
-@dataclass(eq=False)  # hashed by identity: the run is also a plugin of its session
-class CertificationRun:
-    catalog: Catalog
-    config: pytest.Config
-    platform: str | None  # given with --poscert-platform, else inferred from the collected scenarios
-    seed: int
-    out: Path | None
-    outcomes: dict[str, ScenarioOutcome] = field(default_factory=dict)
-    results: list[RequirementResult] = field(default_factory=list)  # set once, when the session ends
-    # Where the secrets of the run come from (a simulator's issued tokens): scrubbed from captured output.
-    secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
-    not_applicable: dict[str, str] = field(default_factory=dict)  # node id -> why, decided at collection
-    limits: TimeLimits = field(default_factory=TimeLimits)  # per driver call and per run
-    stopped: tuple[str, str, int] | None = None  # (outcome, reason, exit code) of a run that did not complete
-    _driver: tuple[str, type, str] | None = None
-    _journal: Journal | None = None
-    _seen_secrets: set[str] = field(default_factory=set)
-
-    @property
-    def journal(self) -> Journal:
-        if self._journal is None:  # made on first use: runs without scenarios write no journal file
-            sink = None
-            if self.out is not None:
-                self.out.mkdir(parents=True, exist_ok=True)
-                sink = staged(self.out / JOURNAL)  # renamed into place when the session ends
-                sink.write_text("", encoding="utf-8")
-            self._journal = Journal(sink)
-        return self._journal
-
-    def _resolved(self) -> tuple[str, type, str]:
-        # Loaded on first use, so runs without scenarios (the project's own tests) never import a driver.
-        if self._driver is None:
-            self._driver = _resolve_driver(self.config, self.platform)
-        return self._driver
-
-    @property
-    def platforms(self) -> list[str]:
-        return [self.platform] if self.platform else []
-
-    @property
-    def driver_spec(self) -> str:
-        return self._resolved()[0]
-
-    @property
-    def driver_class(self) -> type:
-        return self._resolved()[1]
-
-    @property
-    def kind(self) -> str:
-        return self._resolved()[2]
-
-    def secrets(self) -> set[str]:
-        """Every secret issued so far in the run: a simulator forgets its own at each scenario's reset."""
-        for source in self.secret_sources:
-            self._seen_secrets |= source()
-        return set(self._seen_secrets)
-
-    def build_driver(self, *args: Any) -> GuardedDriver:
-        """The integration of one scenario, built as its platform builds it (`Cls(connection)`), behind the
-        guard: each contract call timed and its answer checked against the contract (poscert.guard)."""
-        __tracebackhide__ = True
-        return build(self.driver_class, load_object(platform(self.platform).contract), args, self.limits)
-
-    @property
-    def certifying(self) -> bool:
-        """A certification run (given its options, or running scenarios), not the project's own tests."""
-        options = ("--poscert-out", "--poscert-platform", "--poscert-driver")
-        return any(self.config.getoption(name) is not None for name in options) or bool(self.outcomes)
-
-    def stop(self, outcome: str, reason: str, exit_code: int) -> None:
-        """The run ends without a verdict on its requirements; the first cause recorded is the one reported."""
-        if self.stopped is None:
-            self.stopped = (outcome, scrub_text(reason, self.secrets()), int(exit_code))
-
-    # -- how a run ended, from hooks that get no config: the run is registered as a plugin of its session
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            lines = str(report.longrepr).strip().splitlines() or [""]
-            why = lines[-1].removeprefix("E").strip()
-            self.stop(
-                BROKEN, f"{report.nodeid or 'the suite'} could not be collected: {why}", pytest.ExitCode.USAGE_ERROR
-            )
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_collection(self, session: pytest.Session) -> Iterator[None]:
-        try:
-            return (yield)
-        except pytest.UsageError as refused:  # a driver that cannot be used, a MUST without a scenario, ...
-            self.stop(BROKEN, str(refused), pytest.ExitCode.USAGE_ERROR)
-            raise
-
-    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
-        stopped = excinfo.value
-        reason = getattr(stopped, "msg", None) or str(stopped) or "interrupted (Ctrl-C)"
-        self.stop(INTERRUPTED, reason, getattr(stopped, "returncode", None) or pytest.ExitCode.INTERRUPTED)
-
-    def pytest_internalerror(self, excinfo: pytest.ExceptionInfo) -> None:
-        self.stop(BROKEN, f"internal error: {excinfo.typename}: {excinfo.value}", pytest.ExitCode.INTERNAL_ERROR)
-
-    def meta(self) -> dict:
-        # Never loads the driver: a run whose driver could not be loaded still gets its verdict written.
-        spec, cls, kind = self._driver or (
-            self.config.getoption("--poscert-driver"),
-            None,
-            self.config.getoption("--poscert-kind"),
-        )
-        return {
-            "platform": self.platform,
-            "kind": kind,
-            "driver": spec,
-            "capabilities": sorted(getattr(cls, "capabilities", ())),
-            "seed": self.seed,
-            "catalog_version": self.catalog.version,
-            "versions": versions(),
-        }
-
-
-def versions() -> dict[str, str]:
-    out = {"python": pyplatform.python_version()}
-    for dist in ("poscert", "pytest", "pytest-bdd", "allure-pytest-bdd", "httpx", "respx", "faker", "jsonschema-rs"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
+from poscert.run import KIND_TAGS, RUN_KEY, CertificationRun, run_of
+from poscert.scenarios import (
+    NEEDS_TAG,
+    REQ_TAG,
+    RUNS_LAST_TAG,
+    WITHOUT_TAG,
+    failure_reason,
+    integration_frames,
+    not_applicable_reason,
+    requirements_of,
+    scenario_title,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -225,44 +91,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[str, type, str]:
-    spec = config.getoption("--poscert-driver")
-    kind = config.getoption("--poscert-kind")
-    if spec is None:
-        if platform_name is None:
-            raise pytest.UsageError("no platform: give --poscert-platform (or --poscert-driver)")
-        references = platform(platform_name).references
-        spec = references.get(kind or "kiosk") or next(iter(references.values()))
-    try:
-        cls = load_object(spec)
-    except Exception as exc:  # a SyntaxError or anything raised at import: one message, not a crash
-        raise pytest.UsageError(f"--poscert-driver {spec} could not be loaded: {_raised(exc)}") from None
-    if not isinstance(cls, type):
-        raise pytest.UsageError(f"--poscert-driver {spec} does not name a class")
-    declared = getattr(cls, "kind", None)
-    if kind and declared and kind != declared:
-        raise pytest.UsageError(f"--poscert-kind {kind} but {spec} is a {declared} integration")
-    found = problems(cls, load_object(platform(platform_name).contract), CAPABILITIES) if platform_name else []
-    if found:
-        raise pytest.UsageError(
-            f"{spec} does not implement the {platform(platform_name).title} contract "
-            f"({platform(platform_name).contract}):\n  - " + "\n  - ".join(found)
-        )
-    return spec, cls, declared or kind or "kiosk"
-
-
-def _raised(exc: Exception) -> str:
-    """The exception in one line, with where the driver's own code raised it (not the import machinery)."""
-    if isinstance(exc, SyntaxError):
-        return f"SyntaxError: {exc}"  # says the file and line itself
-    machinery = (__file__, load_object.__code__.co_filename, sysconfig.get_path("stdlib"))
-    theirs = [
-        frame for frame in traceback.extract_tb(exc.__traceback__) if not frame.filename.startswith(("<", *machinery))
-    ]
-    where = f" ({theirs[-1].filename}, line {theirs[-1].lineno})" if theirs else ""
-    return f"{type(exc).__name__}: {exc}{where}"
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     for tag in (*platforms(), *KIND_TAGS):
@@ -288,10 +116,6 @@ def pytest_configure(config: pytest.Config) -> None:
         from poscert.evidence import AllureEvidence
 
         config.pluginmanager.register(AllureEvidence(run), "poscert-evidence")
-
-
-def run_of(config: pytest.Config) -> CertificationRun:
-    return config.stash[RUN_KEY]
 
 
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:
@@ -329,29 +153,6 @@ def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
     return None
 
 
-def requirements_of(item: pytest.Item) -> tuple[str, ...]:
-    return tuple(m.args[0] for m in item.iter_markers("requirement"))
-
-
-def not_applicable_reason(item: pytest.Item, run: CertificationRun) -> str | None:
-    """Why a scenario does not apply to this integration, or None when it does."""
-    catalog = run.catalog
-    declared = frozenset(getattr(run.driver_class, "capabilities", ()))
-    scenario_kinds = [k for k in KIND_TAGS if item.get_closest_marker(k)]
-    reqs = [catalog[r] for r in requirements_of(item)]
-    kinds = scenario_kinds or sorted({k for r in reqs for k in r.kinds})
-    if kinds and run.kind not in kinds:
-        return f"{NA_PREFIX} to a {run.kind} integration"
-    needed = {m.args[0] for m in item.iter_markers("needs")} | {r.capability for r in reqs if r.capability}
-    missing = sorted(needed - declared)
-    if missing:
-        return f"{NA_PREFIX} (declared): no {', '.join(missing)}"
-    present = sorted({m.args[0] for m in item.iter_markers("without")} & declared)
-    if present:
-        return f"{NA_PREFIX} (declared): the integration supports {', '.join(present)}"
-    return None
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     run = run_of(config)
@@ -383,7 +184,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 # -- outcomes -----------------------------------------------------------------------
-HARNESS_FRAMES = ("_pytest", "pluggy", "pytest_bdd", "allure_pytest_bdd", "allure_commons")
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)
@@ -401,7 +201,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         item.session.shouldstop = run.stopped[1]
     secrets = run.secrets()
     if report.failed and call.excinfo is not None and not item.config.getoption("fulltrace"):
-        report.longrepr = call.excinfo.getrepr(style="short", tbfilter=_integration_frames)
+        report.longrepr = call.excinfo.getrepr(style="short", tbfilter=integration_frames)
     if report.failed and report.longrepr is not None:
         report.longrepr = scrub_text(str(report.longrepr), secrets)
     report.sections = [(title, scrub_text(text, secrets)) for title, text in report.sections]
@@ -420,40 +220,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             item.name,
             reqs,
             report.outcome,
-            scrub_text(_reason(report, call), secrets),
+            scrub_text(failure_reason(report, call), secrets),
             not_applicable=item.nodeid in run.not_applicable,
             title=scenario_title(item),
             exchanges=tuple(x.seq for x in run.journal.exchanges(scenario=item.nodeid, direction=None)),
         )
-
-
-def scenario_title(item: pytest.Item) -> str:
-    """The scenario's title (pytest-bdd documents a scenario function as "<feature>: <scenario>"),
-    with an outline example's parameters, so every example reads apart."""
-    doc = getattr(getattr(item, "obj", None), "__doc__", None) or ""
-    title = doc.partition(": ")[2] or item.name
-    callspec = getattr(item, "callspec", None)
-    return f"{title} [{callspec.id}]" if callspec is not None else title
-
-
-def _integration_frames(excinfo: pytest.ExceptionInfo) -> Any:
-    """The frames a partner can act on: theirs and the step that judged them, not pytest's machinery."""
-    kept = [
-        entry
-        for entry in excinfo.traceback
-        if not entry.ishidden(excinfo) and not any(part in HARNESS_FRAMES for part in Path(entry.path).parts)
-    ]
-    return kept or excinfo.traceback[-1:]
-
-
-def _reason(report: pytest.TestReport, call: pytest.CallInfo) -> str:
-    if report.skipped and isinstance(report.longrepr, tuple):
-        return str(report.longrepr[2]).removeprefix("Skipped: ")
-    if report.failed and call.excinfo is not None:
-        return f"{call.excinfo.typename}: {call.excinfo.value}".removeprefix("AssertionError: ")
-    if report.failed:
-        return str(report.longrepr).strip().splitlines()[-1]
-    return ""
 
 
 def results_of(run: CertificationRun):

@@ -15,7 +15,7 @@ import pytest
 
 from poscert.base.journal import Journal
 from poscert.platforms import simulator_class
-from poscert.plugin import CertificationRun
+from poscert.run import CertificationRun
 from poscert.simulators.core.transports import respx_router
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from poscert.base.journal import Journal
 from poscert.drivers.contract import Connection
-from poscert.plugin import CertificationRun
+from poscert.run import CertificationRun
 from poscert.simulators.pongo.simulator import PongoSimulator
 from poscert.steps.common.fixtures import Traces
 from poscert.steps.common.world import actor_client

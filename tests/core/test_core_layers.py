@@ -11,7 +11,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TREES = {"poscert.simulators": ROOT / "simulators", "poscert.base": ROOT / "poscert" / "base"}
-HARNESS = ("poscert.plugin", "poscert.cli", "poscert.evidence", "poscert.results", "poscert.platforms")
+HARNESS = (
+    "poscert.plugin",
+    "poscert.run",
+    "poscert.scenarios",
+    "poscert.guard",
+    "poscert.driver_check",
+    "poscert.scaffold",
+    "poscert.cli",
+    "poscert.evidence",
+    "poscert.results",
+    "poscert.platforms",
+)
 ABOVE_SIMULATORS = ("poscert.drivers", "poscert.steps", *HARNESS)
 PLATFORM_NAMES = ("pongo", "punchh", "spoonity")
 
