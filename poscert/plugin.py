@@ -175,7 +175,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         if missing:
             raise pytest.UsageError(f"MUST requirements of {run.platform} with no scenario: {', '.join(missing)}")
     for item in scenarios:
-        item.extra_keyword_matches.update(requirements_of(item))  # `-k PONGO-OPTIN-01` selects a requirement
+        item.extra_keyword_matches.update(requirements_of(item))  # `-k <REQUIREMENT-ID>` selects a requirement
         reason = not_applicable_reason(item, run)
         if reason:
             run.not_applicable[item.nodeid] = reason

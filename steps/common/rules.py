@@ -81,7 +81,7 @@ def told_of_failure(world: World) -> None:
     if not failed:
         return  # the integration never made the call that would have failed: nothing to tell
     last = failed[-1]
-    # Past it: a later call of the same operation went through (a retry, or a resend Pongo already had: 202).
+    # Past it: a later call of the same operation went through (a retry, or a resend the platform already had).
     recovered = any(x.ok for x in world.integration_calls(last.operation) if x.seq > last.seq)
     assert recovered or world.notices() & TOLD, (
         f"{last.title()} failed ({last.fault}) and the customer was not told (notices {sorted(world.notices())})"
