@@ -129,6 +129,9 @@ def publish(path: Path) -> None:
         os.replace(staged(path), path)
 
 
+FOLDER_NOTES = frozenset({"README.md", "README", ".gitignore", ".gitkeep"})
+
+
 class ForeignFiles(Exception):
     """The results folder holds files poscert did not write."""
 
@@ -141,7 +144,8 @@ def clear_results(out: Path, names: frozenset[str] = RESULT_NAMES, *, force: boo
         raise ForeignFiles(f"{out} is a file, not a results folder")
     entries = list(out.iterdir()) if out.exists() else []
     ours = [p for p in entries if p.name in names or p.name.removeprefix(STAGING_PREFIX) in names]
-    foreign = sorted(p.name for p in entries if p not in ours)
+    # A results folder kept in a repository carries its README and git's placeholders: not results.
+    foreign = sorted(p.name for p in entries if p not in ours and p.name not in FOLDER_NOTES)
     if foreign and not force:
         raise ForeignFiles(
             f"{out} holds files poscert did not write ({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); "

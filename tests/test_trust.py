@@ -86,6 +86,16 @@ def test_certify_refuses_a_folder_holding_other_files_unless_forced(tmp_path, ca
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_a_results_folder_kept_in_a_repository_with_its_readme_is_used_as_it_is(tmp_path):
+    # The checkout's own reports/ holds a README.md: the README's first command certifies into it.
+    (tmp_path / "README.md").write_text("# reports/")
+    (tmp_path / ".gitignore").write_text("*")
+    (tmp_path / "certification.json").write_text(json.dumps(STALE))
+    code, _, doc = certify(tmp_path, "--driver", "nowhere:Nothing")
+    assert code == pytest.ExitCode.USAGE_ERROR and doc["outcome"] == "broken", "the folder was refused"
+    assert (tmp_path / "README.md").read_text() == "# reports/"
+
+
 def test_a_result_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     report = tmp_path / "certification.json"
     report.write_text(json.dumps(STALE))
