@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,6 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
         limits=TimeLimits(config.getoption("--poscert-call-timeout"), config.getoption("--poscert-run-timeout")),
     )
     config.stash[RUN_KEY] = run
+    _interrupt_on_sigterm(config)
     config.pluginmanager.register(run, "poscert-run")
     if run.out is not None and not config.getoption("collectonly"):
         clear_results(run.out, frozenset({CERTIFICATION, JOURNAL}), force=True)  # no verdict outlives its run
@@ -116,6 +120,27 @@ def pytest_configure(config: pytest.Config) -> None:
         from poscert.evidence import AllureEvidence
 
         config.pluginmanager.register(AllureEvidence(run), "poscert-evidence")
+
+
+PREVIOUS_SIGTERM = pytest.StashKey[Any]()
+
+
+def _interrupt_on_sigterm(config: pytest.Config) -> None:
+    """A CI job cancelled (SIGTERM) stops the run like Ctrl-C does, so it still writes an "interrupted"
+    verdict instead of leaving no certification.json at all."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers belong to the main thread; an embedding caller keeps its own
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    config.stash[PREVIOUS_SIGTERM] = signal.signal(signal.SIGTERM, interrupt)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    previous = config.stash.get(PREVIOUS_SIGTERM, None)
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Module | None:

@@ -147,3 +147,14 @@ def test_an_integration_cannot_make_itself_not_applicable_by_skipping(suite):
     found = certification(pytester)["PONGO-ID-01"]
     assert found["result"] == "not_run" and "did not run" in found["reason"]
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_scenarios_of_two_platforms_in_one_run_are_refused(suite):
+    # One integration answers one platform's contract: driving Punchh scenarios with a Pongo kiosk is no verdict.
+    pytester = suite("@REQ:PONGO-ID-01")
+    pytester.makefile(".feature", other=FEATURE.format(tags="@REQ:PUNCHH-ID-01"))
+    pytester.makepyfile(test_other='from pytest_bdd import scenarios\nscenarios("other.feature")\n')
+    result = run(pytester)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "this run collects scenarios of pongo and punchh" in result.stderr.str()
+    assert "certify one platform per run" in result.stderr.str()

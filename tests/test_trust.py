@@ -145,7 +145,8 @@ def test_an_interrupted_run_writes_a_verdict_that_says_so(tmp_path):
 
 
 @pytest.mark.slow
-def test_ctrl_c_stops_a_real_run_with_an_interrupted_verdict(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm from a cancelled CI job"])
+def test_a_stopped_real_run_writes_an_interrupted_verdict(tmp_path, stop):
     started, out = tmp_path / "started", tmp_path / "out"
     run = subprocess.Popen(
         [sys.executable, "-m", "poscert.cli", "certify", "--platform", "pongo", "--out", str(out),
@@ -159,7 +160,7 @@ def test_ctrl_c_stops_a_real_run_with_an_interrupted_verdict(tmp_path):
             assert run.poll() is None, f"the run ended first:\n{run.communicate()[0][-3000:]}"
             assert time.monotonic() < deadline, "the run never reached the integration"
             time.sleep(0.05)
-        run.send_signal(signal.SIGINT)
+        run.send_signal(stop)
         printed = run.communicate(timeout=30)[0]
     finally:
         run.kill()

@@ -23,17 +23,17 @@ def consent(browser: httpx.Client, authorize_url: str, email: str, password: str
     query = {name: values[0] for name, values in parse_qs(parts.query).items()}
     form = browser.get(authorize_url)
     assert form.status_code == 200, f"Pongo's OAuth form answered {form.status_code}: {form.text[:200]}"
-    answer = browser.post(
-        f"{parts.scheme}://{parts.netloc}{parts.path}",
-        data={
-            **{name: query.get(name, "") for name in CONSENT_FIELDS},
-            "email": email,
-            "password": password,
-            "decision": decision,
-        },
-    )
+    fields = {name: query.get(name, "") for name in CONSENT_FIELDS}
+    answer = answer_form(browser, f"{parts.scheme}://{parts.netloc}{parts.path}", fields, email, password, decision)
     assert answer.status_code == 302, f"consent answered {answer.status_code}: {answer.text[:200]}"
     return answer.headers["location"]
+
+
+def answer_form(
+    browser: httpx.Client, form_url: str, fields: dict[str, str], email: str, password: str, decision: str = "approve"
+) -> httpx.Response:
+    """The merchant's login and decision posted with the form's fields: Pongo's answer, as it comes."""
+    return browser.post(form_url, data={**fields, "email": email, "password": password, "decision": decision})
 
 
 def code_from(redirect: str) -> str:

@@ -6,8 +6,6 @@ exception) and no response that breaks its own schema.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import httpx
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
@@ -15,6 +13,7 @@ from referencing import Registry, Resource
 
 from poscert.simulators.core.transports import mock_transport
 from poscert.simulators.pongo.simulator import PongoSimulator
+from poscert.steps.pongo import actors
 
 BASE = "https://sandbox-api.heypongo.com"
 REDIRECT = "https://partner.example/pongo/callback"
@@ -53,20 +52,12 @@ def authorize(
 ) -> str:
     """Play the merchant on the consent form; returns the code from the redirect."""
     backend = sim.backend(merchant or sim.default_merchant)
-    form = {
-        "client_id": sim.oauth_client.client_id,
-        "redirect_uri": REDIRECT,
-        "scope": scope,
-        "email": backend.login_email,
-        "password": backend.login_password,
-        "decision": "approve",
-    }
+    fields = {"client_id": sim.oauth_client.client_id, "redirect_uri": REDIRECT, "scope": scope}
     if state is not None:
-        form["state"] = state
-    answer = client.post("/v1/oauth/form", data=form)
+        fields["state"] = state
+    answer = actors.answer_form(client, "/v1/oauth/form", fields, backend.login_email, backend.login_password)
     assert answer.status_code == 302, answer.text
-    query = parse_qs(urlsplit(answer.headers["location"]).query)
-    return query["code"][0]
+    return actors.code_from(answer.headers["location"])
 
 
 def connect(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES, merchant: str | None = None) -> dict:
