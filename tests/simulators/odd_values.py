@@ -18,3 +18,15 @@ ODD = (
     *("a\ud800b", 10**400, 5.0, float("inf"), nested(300)),
     *("9" * 5000, "²", "١٢"),
 )
+
+
+def mutations(body):
+    """The body with one field (top level, or inside the first list item) made odd, or left out."""
+    for key, value in body.items():
+        for odd in ODD:
+            yield {**body, key: odd}
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for inner in value[0]:
+                for odd in ODD[:14]:
+                    yield {**body, key: [{**value[0], inner: odd}, *value[1:]]}
+        yield {k: v for k, v in body.items() if k != key}

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.simulators.odd_values import ODD
+from tests.simulators.odd_values import mutations
 
 
 def valid_requests(sim, shop):
@@ -92,22 +92,6 @@ def valid_requests(sim, shop):
             },
         ),
     ]
-
-
-def mutations(body):
-    """The body with one field (top level, or inside the first list item / nested object) made odd."""
-    for key, value in body.items():
-        for odd in ODD:
-            yield {**body, key: odd}
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for inner in value[0]:
-                for odd in ODD:
-                    yield {**body, key: [{**value[0], inner: odd}]}
-        if isinstance(value, dict):
-            for inner in value:
-                for odd in ODD:
-                    yield {**body, key: {**value, inner: odd}}
-        yield {k: v for k, v in body.items() if k != key}
 
 
 def test_odd_values_never_break_the_simulator(api, sim, shop):

@@ -9,7 +9,7 @@ import pytest
 
 from poscert.simulators.core.messages import SimRequest
 from poscert.simulators.core.simulator import MAX_BODY_BYTES
-from tests.simulators.odd_values import ODD
+from tests.simulators.odd_values import mutations
 from tests.simulators.punchh.support import *  # noqa: F403  (the fixtures)
 from tests.simulators.punchh.support import key_for, line, menu, order, pkce, receipt, regular, signed
 
@@ -260,18 +260,6 @@ def valid_requests(psim, biz):
             },
         ),
     ]
-
-
-def mutations(body):
-    """The body with one field (top level, or inside the first list item) made odd, or left out."""
-    for key, value in body.items():
-        for odd in ODD:
-            yield {**body, key: odd}
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for inner in value[0]:
-                for odd in ODD[:14]:
-                    yield {**body, key: [{**value[0], inner: odd}, *value[1:]]}
-        yield {k: v for k, v in body.items() if k != key}
 
 
 def test_odd_values_never_break_the_simulator(psim, pos, raw, biz):

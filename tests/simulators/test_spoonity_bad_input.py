@@ -11,7 +11,7 @@ from poscert.simulators.core.openapi import build_openapi
 from poscert.simulators.core.simulator import MAX_BODY_BYTES
 from poscert.simulators.spoonity.simulator import SpoonitySimulator
 from tests.simulators.conftest import schema_errors
-from tests.simulators.odd_values import ODD
+from tests.simulators.odd_values import mutations
 from tests.simulators.spoonity.support import *  # noqa: F403  (the fixtures)
 from tests.simulators.spoonity.support import SEED_GIFT_CARD, SEED_LOYALTY_PAY, SEED_ORDER, message, order
 
@@ -168,22 +168,6 @@ def valid_requests():
         ("DELETE", "/order", {"receipt": "BC-PROMO-005"}),
         ("DELETE", "/onscreen", {"pos_session_hash": "0" * 32}),
     ]
-
-
-def mutations(body):
-    """The body with one field (top level, or inside the first list item / nested object) made odd."""
-    for key, value in body.items():
-        for odd in ODD:
-            yield {**body, key: odd}
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for inner in value[0]:
-                for odd in ODD:
-                    yield {**body, key: [{**value[0], inner: odd}]}
-        if isinstance(value, dict):
-            for inner in value:
-                for odd in ODD:
-                    yield {**body, key: {**value, inner: odd}}
-        yield {k: v for k, v in body.items() if k != key}
 
 
 def test_odd_values_never_break_the_simulator(ssim, pos):
