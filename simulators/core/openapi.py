@@ -44,7 +44,8 @@ def build_openapi(sim_class: type[Simulator]) -> dict[str, Any]:
                 "content": {t: {"schema": _ref(route.operation, "request")} for t in types},
             }
         if scheme is not None:
-            operation["security"] = [] if route.public else [{scheme: [route.scope] if route.scope else []}]
+            required = route.security or scheme
+            operation["security"] = [] if route.public else [{required: [route.scope] if route.scope else []}]
         paths.setdefault(route.template, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",

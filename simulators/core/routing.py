@@ -13,6 +13,7 @@ class Route:
     operation: str  # the handler's name and the schema document's name
     scope: str | None = None  # OAuth scope the token must carry
     public: bool = False  # no credentials needed (OAuth endpoints)
+    security: str | None = None  # the declaration's security scheme this route requires (None: the first)
     summary: str = ""
     pattern: re.Pattern = field(init=False, compare=False, repr=False)
 

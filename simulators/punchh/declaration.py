@@ -3,6 +3,8 @@
 from poscert.base.platform import CredentialPlaces, Platform
 from poscert.simulators.punchh.errors import fault_body
 
+SIGNED = "pchDigest"  # the scheme of the Advanced Authentication calls: signed, no POS key pair
+
 PUNCHH = Platform(
     name="punchh",
     title="PAR Punchh",
@@ -31,9 +33,9 @@ PUNCHH = Platform(
             "in": "header",
             "name": "Authorization",
             "description": "Token token=<location key>, btoken=<business key> (the quoted form without the comma "
-            "is accepted too). Advanced Authentication calls use x-pch-digest instead (see their descriptions).",
+            "is accepted too).",
         },
-        "pchDigest": {
+        SIGNED: {
             "type": "apiKey",
             "in": "header",
             "name": "x-pch-digest",

@@ -1,11 +1,12 @@
 """Punchh's URL map: every endpoint poscert emulates and its handler/schema name.
 
 Paths [C] from the POS API 1.0, Redemptions 2.0 and 1.0 documents; the Advanced Authentication
-paths from the API notes (§2.5) [I]. `public` routes take no POS key pair: /ping, and the
-Advanced Authentication calls, which are signed with x-pch-digest instead.
+paths from the API notes (§2.5) [I]. `public` routes take no credentials (/ping); the Advanced
+Authentication calls take no POS key pair either: they are signed with x-pch-digest (`SIGNED`).
 """
 
 from poscert.simulators.core.routing import Route
+from poscert.simulators.punchh.declaration import SIGNED
 
 ROUTES = [
     Route("GET", "/ping", "ping", public=True, summary="Health page of each host"),
@@ -71,8 +72,14 @@ ROUTES = [
         summary="Get Active Redemptions (Redemptions 1.0)",
     ),
     # Advanced Authentication (mobile / online-ordering surface), signed with x-pch-digest
-    Route("POST", "/api2/password_less/token", "send_otp", public=True, summary="Send OTP (Advanced Authentication)"),
     Route(
-        "POST", "/api2/password_less/verify", "verify_otp", public=True, summary="Verify OTP (Advanced Authentication)"
+        "POST", "/api2/password_less/token", "send_otp", security=SIGNED, summary="Send OTP (Advanced Authentication)"
+    ),
+    Route(
+        "POST",
+        "/api2/password_less/verify",
+        "verify_otp",
+        security=SIGNED,
+        summary="Verify OTP (Advanced Authentication)",
     ),
 ]

@@ -15,7 +15,7 @@ from poscert.simulators.core.simulator import Call, Simulator
 from poscert.simulators.punchh import dataset, errors, handlers, population
 from poscert.simulators.punchh.backend import BusinessBackend
 from poscert.simulators.punchh.dataset import Client, Dataset
-from poscert.simulators.punchh.declaration import PUNCHH
+from poscert.simulators.punchh.declaration import PUNCHH, SIGNED
 from poscert.simulators.punchh.errors import Refusal
 from poscert.simulators.punchh.models import Location, SentOtp
 from poscert.simulators.punchh.platform import PlatformState, digest
@@ -128,6 +128,9 @@ class PunchhSimulator(Simulator):
         return {}
 
     def authenticate(self, call: Call) -> None:
+        if call.route.security == SIGNED:  # Advanced Authentication: the digest, not a POS token
+            self._signed(call)
+            return
         self._user_agent(call, strict=True)
         principal = self.state.authenticate(call.request.headers.get("authorization"))
         if principal is None:
@@ -135,11 +138,8 @@ class PunchhSimulator(Simulator):
         call.principal, call.merchant = principal, principal.business
 
     def reject_invalid(self, call: Call, violations: list[Violation]) -> None:
-        """Refuse what Punchh refuses: the signature first on signed calls, then the first missing or
-        invalid parameter (400). Unknown parameters are ignored, as Rails ignores them (still journaled)."""
+        """Refuse what Punchh refuses: the first missing or invalid parameter (400). Unknown parameters are ignored, as Rails ignores them (still journaled)."""
         operation = call.route.operation
-        if operation in errors.MOBILE_OPERATIONS:
-            self._signed(call)
         refused = [v for v in violations if v.rule not in UNKNOWN_INPUT_RULES]
         if not refused:
             return

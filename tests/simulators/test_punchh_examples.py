@@ -266,6 +266,9 @@ def test_the_assembled_openapi_document_is_valid():
     assert len([m for p in paths.values() for m in p]) == len(PunchhSimulator.routes)
     assert paths["/api/pos/checkins"]["post"]["security"] == [{"posToken": []}]
     assert paths["/ping"]["get"]["security"] == []
+    # Advanced Authentication is signed, not keyed: the document says so per route.
+    assert paths["/api2/password_less/token"]["post"]["security"] == [{"pchDigest": []}]
+    assert paths["/api2/password_less/verify"]["post"]["security"] == [{"pchDigest": []}]
     assert set(paths["/api/pos/batch_redemptions/{redemption_ref}"]["delete"]["responses"]) >= {"202", "410", "422"}
     assert "content" not in paths["/api/pos/batch_redemptions/{redemption_ref}"]["delete"]["responses"]["202"]
     assert [s["url"] for s in spec["servers"]] == [
