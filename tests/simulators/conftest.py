@@ -60,18 +60,15 @@ def authorize(
     return actors.code_from(answer.headers["location"])
 
 
+def code_grant(sim: PongoSimulator, code: str, **overrides: str) -> dict[str, str]:
+    """The authorization-code grant a partner posts to the token endpoint (fields overridable)."""
+    client = sim.oauth_client
+    grant = {"grant_type": "authorization_code", "client_id": client.client_id, "code": code}
+    return {**grant, "client_secret": client.client_secret, "redirect_uri": REDIRECT, **overrides}
+
+
 def connect(client: httpx.Client, sim: PongoSimulator, scope: str = ALL_SCOPES, merchant: str | None = None) -> dict:
-    code = authorize(client, sim, scope, merchant)
-    answer = client.post(
-        "/v1/oauth/token",
-        json={
-            "grant_type": "authorization_code",
-            "client_id": sim.oauth_client.client_id,
-            "client_secret": sim.oauth_client.client_secret,
-            "code": code,
-            "redirect_uri": REDIRECT,
-        },
-    )
+    answer = client.post("/v1/oauth/token", json=code_grant(sim, authorize(client, sim, scope, merchant)))
     assert answer.status_code == 200, answer.text
     return answer.json()
 

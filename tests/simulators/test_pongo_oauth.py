@@ -8,7 +8,7 @@ import jwt
 import pytest
 
 from poscert.simulators.pongo.dataset import OAuthClient
-from tests.simulators.conftest import ALL_SCOPES, REDIRECT, authorize, bearer, connect
+from tests.simulators.conftest import ALL_SCOPES, REDIRECT, authorize, bearer, code_grant, connect
 
 
 def form_query(sim, **overrides):
@@ -109,32 +109,14 @@ def test_code_exchange_both_grant_spellings(client, sim, grant):
 
 def test_token_endpoint_accepts_a_form_body(client, sim):
     code = authorize(client, sim)
-    answer = client.post(
-        "/v1/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "client_id": sim.oauth_client.client_id,
-            "client_secret": sim.oauth_client.client_secret,
-            "code": code,
-            "redirect_uri": REDIRECT,
-        },
-    )
+    answer = client.post("/v1/oauth/token", data=code_grant(sim, code))
     assert answer.status_code == 200
 
 
 def test_code_expires_after_ten_minutes(client, sim):
     code = authorize(client, sim)
     sim.clock.advance(600)
-    answer = client.post(
-        "/v1/oauth/token",
-        json={
-            "grant_type": "authorization_code",
-            "client_id": sim.oauth_client.client_id,
-            "client_secret": sim.oauth_client.client_secret,
-            "code": code,
-            "redirect_uri": REDIRECT,
-        },
-    )
+    answer = client.post("/v1/oauth/token", json=code_grant(sim, code))
     assert answer.json()["error"] == "invalid_grant"
 
 
@@ -146,16 +128,8 @@ def test_code_is_bound_to_client_and_redirect_uri(client, sim):
         (sim.oauth_client.client_id, sim.oauth_client.client_secret, sim.oauth_client.redirect_uris[1]),
     ]:
         code = authorize(client, sim)
-        answer = client.post(
-            "/v1/oauth/token",
-            json={
-                "grant_type": "authorization_code",
-                "client_id": client_id,
-                "client_secret": secret,
-                "code": code,
-                "redirect_uri": redirect,
-            },
-        )
+        grant = code_grant(sim, code, client_id=client_id, client_secret=secret, redirect_uri=redirect)
+        answer = client.post("/v1/oauth/token", json=grant)
         assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 
 
