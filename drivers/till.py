@@ -45,7 +45,7 @@ class Till:
         self._visit_now: Visit | None = None
         self._handed: Visit | None = None  # the visit whose order waits for the external system's callback
         self._pending: list[Pending] = []
-        self._receipt = ""
+        self._printed = ""  # the receipt printed for the last order (named apart from any platform method)
 
     # -- what the software is ------------------------------------------------------------
     def catalog(self) -> list[Product]:
@@ -112,7 +112,7 @@ class Till:
         return order.view()
 
     def receipt(self) -> str:
-        return self._receipt
+        return self._printed
 
     def retry_pending(self) -> None:
         """The background job: resend what the platform did not take; drop what it refused for good."""

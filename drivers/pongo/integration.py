@@ -387,7 +387,7 @@ class PongoReference(Till):
         link = self._links.get(session.location)
         if link is None:
             order.tell("Loyalty is not set up at this location: no points for this order.", LOYALTY_UNAVAILABLE)
-            self._receipt = receipt_text(order, "Loyalty points could not be recorded.")
+            self._printed = receipt_text(order, "Loyalty points could not be recorded.")
             return
         pending = self._pending_order(session, link)
         customer = pending.payload.get("customer")
@@ -404,7 +404,7 @@ class PongoReference(Till):
             log.error("Pongo refused order %s (%s)", order.order_id, response.status_code)
             order.tell("Loyalty could not record this order; please ask the staff.", LOYALTY_UNAVAILABLE)
             loyalty = "Loyalty points could not be recorded."
-        self._receipt = receipt_text(order, loyalty)
+        self._printed = receipt_text(order, loyalty)
 
     def _pending_order(self, session: Session, link: StoreLink) -> Pending:
         """The paid order as Pongo takes it, with the customer identified (or enrolled) during the visit."""

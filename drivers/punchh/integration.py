@@ -381,7 +381,7 @@ class PunchhReference(Till):
             order.tell("Your points will be added shortly.", ORDER_PENDING_SYNC)
         self._barcode = ean13(visit.punchh_key)
         loyalty = f"Punchh guest {user['id']}" if user else "Scan this receipt in the app to earn points"
-        self._receipt = f"{receipt_text(order, loyalty)}\nPunchh key {visit.punchh_key}\nBarcode {self._barcode}"
+        self._printed = f"{receipt_text(order, loyalty)}\nPunchh key {visit.punchh_key}\nBarcode {self._barcode}"
 
     def _deliver(self, pending: Pending) -> bool | None:
         payload = pending.payload

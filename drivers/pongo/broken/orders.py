@@ -35,7 +35,7 @@ class SkipsAnonymousOrders(PongoKiosk):
 
     def _settle(self, session: Session) -> None:
         if session.customer is None and session.enrol_with_order is None:
-            self._receipt = "no loyalty"
+            self._printed = "no loyalty"
             return
         super()._settle(session)
 

@@ -44,7 +44,7 @@ class TokenOnFailureReceipt(_ShowsFailedCalls):
     def _settle(self, session: Session) -> None:
         super()._settle(session)
         if ORDER_PENDING_SYNC in session.order.notices:
-            self._receipt += f"\nLoyalty support: {self._failed_request(self._links[session.location].merchant)}"
+            self._printed += f"\nLoyalty support: {self._failed_request(self._links[session.location].merchant)}"
 
 
 @breaks("ALL-SEC-01")
