@@ -58,7 +58,11 @@ class Exchange:
         return [v for v in self.violations if v.direction == "response"]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Field by field, not `asdict`: its deep copy of every body was most of a journal line's cost,
+        # and the record is only serialised, never changed.
+        record = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        record["violations"] = [asdict(v) for v in self.violations]
+        return record
 
     def title(self) -> str:
         return f"#{self.seq} {self.method} {self.path} → {self.status}"
