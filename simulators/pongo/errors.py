@@ -10,7 +10,7 @@ import re
 from http.client import responses as REASONS
 
 from poscert.base.journal import Violation
-from poscert.simulators.core.messages import PlatformError, SimResponse
+from poscert.simulators.core.messages import PlatformError
 
 UNKNOWN_FIELD_RULES = frozenset({"additionalProperties", "unevaluatedProperties"})
 # Laravel lists these after GET in its 405 message; a GET route always answers HEAD too.
@@ -57,10 +57,6 @@ def fault_body(status: int) -> dict[str, str]:
         status
     )
     return {"message": text or REASONS.get(status, "Server Error")}
-
-
-def server_error(status: int = 500) -> SimResponse:
-    return SimResponse(status, fault_body(status))
 
 
 def invalid(errors: dict[str, list[str]], text: str | None = None) -> PlatformError:

@@ -80,15 +80,6 @@ LOOKUP_FIELDS = (
     "apple_nfc_data",
     "nfc_token",
 )
-DISCOUNT_TYPES = (
-    "reward",
-    "card_completion",
-    "redeemable",
-    "discount_amount",
-    "redemption_code",
-    "subscription",
-    "fuel_reward",
-)
 OTP_TTL = 600  # seconds [I]
 OTP_ATTEMPTS = 5  # [I]
 TOKEN_TTL = 7200  # seconds [I]
