@@ -1,0 +1,79 @@
+"""Talking to Spoonity: the location's `api_key` as a query parameter on every call, JSON bodies.
+
+A 5xx, a 429 or a network failure is `SpoonityUnavailable` (try again later); any other answer is
+returned to read. Order calls report business failures as HTTP 200 with `success: false`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+from poscert.drivers.spoonity.contract import Connection
+
+log = logging.getLogger("poscert.integration.spoonity")
+
+TIMEOUT_SECONDS = 10.0
+
+
+class SpoonityError(Exception):
+    """Spoonity cannot serve this call now; the customer is told and the sale goes on."""
+
+
+class SpoonityUnavailable(SpoonityError):
+    """A 5xx, a time-out or a network failure: try again later."""
+
+
+class SpoonityClient:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.http = httpx.Client(
+            base_url=connection.base_url, timeout=TIMEOUT_SECONDS, headers={"Accept": "application/json"}
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def call(
+        self, location: str, method: str, path: str, *, json: Any = None, params: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """One call with the location's api key (KeyError: the merchant did not map this location)."""
+        query = {"api_key": self.connection.api_keys[location], **(params or {})}
+        try:
+            response = self.http.request(method, path, params=query, json=json)
+        except httpx.TransportError as failure:
+            log.info("%s %s -> %s", method, path, type(failure).__name__)
+            raise SpoonityUnavailable(f"{method} {path}: {type(failure).__name__}") from None
+        log.info("%s %s -> %s", method, path, response.status_code)
+        if response.status_code >= 500 or response.status_code == 429:
+            raise SpoonityUnavailable(f"{method} {path}: {response.status_code}")
+        return response
+
+
+def body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        parsed = response.json()
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def succeeded(response: httpx.Response) -> bool:
+    """An order call took effect: 2xx and not `success: false`."""
+    return response.is_success and body(response).get("success") is not False
+
+
+def error_code(response: httpx.Response) -> int | None:
+    error = body(response).get("error")
+    return error.get("code") if isinstance(error, dict) else None
+
+
+def error_message(response: httpx.Response, default: str = "Spoonity refused this.") -> str:
+    error = body(response).get("error")
+    if isinstance(error, dict):
+        for item in error.get("errors") or []:
+            if isinstance(item, dict) and item.get("message"):
+                return str(item["message"])
+    return default
