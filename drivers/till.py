@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from poscert.drivers.contract import LoyaltyScreen, OrderView, PaymentOutcome, Product
 from poscert.drivers.order import Order, paid_line
@@ -27,6 +28,9 @@ class Visit:
     screen: LoyaltyScreen = field(default_factory=LoyaltyScreen)
 
 
+V = TypeVar("V", bound=Visit)
+
+
 @dataclass(frozen=True)
 class Pending:
     """A paid order to (re)send; the payload is frozen, so a resend carries the same identity."""
@@ -35,15 +39,17 @@ class Pending:
     payload: dict[str, Any]
 
 
-class Till:
+class Till(Generic[V]):
+    """Typed by its platform's visit, so a platform reads its own fields without narrowing."""
+
     kind: ClassVar[str]
     capabilities: ClassVar[frozenset[str]]
     products: ClassVar[tuple[Product, ...]]
     sites: ClassVar[tuple[str, ...]]
 
     def __init__(self) -> None:
-        self._visit_now: Visit | None = None
-        self._handed: Visit | None = None  # the visit whose order waits for the external system's callback
+        self._visit_now: V | None = None
+        self._handed: V | None = None  # the visit whose order waits for the external system's callback
         self._pending: list[Pending] = []
         self._printed = ""  # the receipt printed for the last order (named apart from any platform method)
 
@@ -56,6 +62,9 @@ class Till:
 
     def close(self) -> None:
         """Nothing held by the till itself; platform parts close their clients."""
+
+    def handle_webhook(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
+        return 404  # no receiver unless the software subscribes to an event
 
     # -- the visit ---------------------------------------------------------------------------
     def start_session(self, location: str) -> None:
@@ -120,8 +129,8 @@ class Till:
         self._after_retry()
 
     # -- what a platform (or a kind) supplies ------------------------------------------------------
-    def _new_visit(self, location: str, order: Order) -> Visit:
-        return Visit(location, order)
+    def _new_visit(self, location: str, order: Order) -> V:
+        return Visit(location, order)  # type: ignore[return-value]  # a platform's own visit type overrides
 
     def _settle(self, visit: Visit) -> None:
         """The visit's order is paid: tell the platform once (or keep it to resend), print the receipt."""
@@ -138,19 +147,19 @@ class Till:
         raise ValueError(f"the {self.kind} has no external payment")
 
     # -- internals ------------------------------------------------------------------------------
-    def _current(self) -> Visit:
+    def _current(self) -> V:
         if self._visit_now is None:
             raise RuntimeError("start_session first")
         return self._visit_now
 
-    def _handed_visit(self) -> Visit:
+    def _handed_visit(self) -> V:
         """The visit whose order the external system calls back about: the kiosk may already serve the next customer."""
         return self._handed or self._current()
 
     def _open_order(self) -> Order:
         return self._visit().order
 
-    def _visit(self) -> Visit:
+    def _visit(self) -> V:
         """The current visit; once its order is closed, whatever comes next is a new visit at the same place."""
         visit = self._current()
         if not visit.order.is_open:

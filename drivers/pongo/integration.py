@@ -72,7 +72,7 @@ class Session(Visit):
     won: dict[str, dict[str, Any]] = field(default_factory=dict)  # available won rewards by public id
 
 
-class PongoReference(Till):
+class PongoReference(Till[Session]):
     """What the kiosk and the POS share on Pongo: connection, stores, identification, rewards, orders."""
 
     platform: ClassVar[str] = "pongo"
@@ -215,9 +215,6 @@ class PongoReference(Till):
     def _after_retry(self) -> None:
         for merchant in {link.merchant for link in self._links.values()}:
             self._on_connected(merchant)  # set-up steps that failed at connection time
-
-    def handle_webhook(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
-        return 404  # no receiver unless the software subscribes (see PongoPOS)
 
     # -- hooks the kinds refine ---------------------------------------------------------------
     def _on_connected(self, merchant: str) -> None:

@@ -18,7 +18,6 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -94,7 +93,7 @@ class Session(Visit):
     queried: list[dict[str, Any]] | None = None  # the line items the last query confirmed discounts for
 
 
-class PunchhReference(Till):
+class PunchhReference(Till[Session]):
     platform: ClassVar[str] = "punchh"
     channel: ClassVar[str]
     revenue: ClassVar[tuple[str, str]] = ("Dine In", "1")  # (revenue_code, revenue_id): the fulfilment mode
@@ -109,21 +108,8 @@ class PunchhReference(Till):
     def close(self) -> None:
         self.punchh.close()
 
-    def handle_webhook(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
-        return 404  # the POS workflow subscribes to no Punchh event
-
     def _new_visit(self, location: str, order: Order) -> Session:
         return Session(location, order)
-
-    def _session(self) -> Session:
-        visit = self._current()
-        assert isinstance(visit, Session)
-        return visit
-
-    def _open_session(self) -> Session:
-        visit = self._visit()
-        assert isinstance(visit, Session)
-        return visit
 
     # -- the guest ----------------------------------------------------------------------------
     def identify_by_phone(self, phone: str) -> LoyaltyScreen:
@@ -133,7 +119,7 @@ class PunchhReference(Till):
         return self._look_up({"email": email.strip()})
 
     def send_otp(self, destination: str) -> LoyaltyScreen:
-        visit = self._open_session()
+        visit = self._visit()
         self._forget_guest(visit)
         verifier = secrets.token_urlsafe(48)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
@@ -158,7 +144,7 @@ class PunchhReference(Till):
         return self._show(visit, LoyaltyScreen(messages=["Please type the code we sent you."]))
 
     def verify_otp(self, otp: str) -> LoyaltyScreen:
-        visit = self._open_session()
+        visit = self._visit()
         if visit.otp_to is None or visit.verifier is None:
             raise ValueError("send_otp first")
         body = {
@@ -190,7 +176,7 @@ class PunchhReference(Till):
 
     def _look_up(self, query: dict[str, str]) -> LoyaltyScreen:
         """User Look-up and Fetch Balance: the guest, their balance, rewards and offers."""
-        visit = self._open_session()
+        visit = self._visit()
         self._forget_guest(visit)
         try:
             answer = self.punchh.pos("GET", "/api/pos/users/search", params=query)
@@ -314,7 +300,7 @@ class PunchhReference(Till):
         visit.queried = body["line_items"]
 
     def _guest_with_order(self) -> Session:
-        visit = self._session()
+        visit = self._current()
         if visit.user is None:
             raise ValueError("identify the guest first")
         if not visit.order.is_open or not visit.order.lines:
@@ -324,14 +310,14 @@ class PunchhReference(Till):
     # -- payment ----------------------------------------------------------------------------------
     def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView:
         view = super().add_product(sku, options)
-        visit = self._session()
+        visit = self._current()
         if visit.order.vouchers:  # the order changed: its redemptions are confirmed again before payment
             visit.order.vouchers, visit.queried = [], None
             view = visit.order.view()
         return view
 
     def pay(self, outcome: PaymentOutcome) -> OrderView:
-        visit = self._session()
+        visit = self._current()
         order = visit.order
         if order.is_open and order.lines and visit.selected and visit.queried != self._line_items(order):
             self._query(visit)  # the total the customer pays includes the confirmed redemptions
@@ -342,7 +328,7 @@ class PunchhReference(Till):
 
     def cancel(self) -> OrderView:
         view = super().cancel()
-        visit = self._session()
+        visit = self._current()
         if view.status == "cancelled":
             self._release(visit)
         return view

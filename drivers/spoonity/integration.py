@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -94,7 +93,7 @@ class Placed:
     taken: bool = False
 
 
-class SpoonityReference(Till):
+class SpoonityReference(Till[Session]):
     platform: ClassVar[str] = "spoonity"
 
     def __init__(self, connection: Connection) -> None:
@@ -106,23 +105,10 @@ class SpoonityReference(Till):
     def close(self) -> None:
         self.spoonity.close()
 
-    def handle_webhook(self, url: str, headers: Mapping[str, str], body: bytes) -> int:
-        return 404  # the ordering workflow subscribes to no Spoonity event
-
     def _new_visit(self, location: str, order: Order) -> Session:
         if self._visit_now is not None:
-            self._end(self._session())  # the previous customer left
+            self._end(self._current())  # the previous customer left
         return Session(location, order)
-
-    def _session(self) -> Session:
-        visit = self._current()
-        assert isinstance(visit, Session)
-        return visit
-
-    def _open_session(self) -> Session:
-        visit = self._visit()
-        assert isinstance(visit, Session)
-        return visit
 
     def _call(self, visit: Session, method: str, path: str, **kwargs: Any):
         return self.spoonity.call(visit.location, method, path, **kwargs)
@@ -142,7 +128,7 @@ class SpoonityReference(Till):
 
     def _check_in(self, identifier: str) -> LoyaltyScreen:
         """POST /onscreen (a POS session), then GET /onscreen: the customer, balances, eligible rewards."""
-        visit = self._open_session()
+        visit = self._visit()
         self._forget_customer(visit)
         try:
             opened = self._call(visit, "POST", "/onscreen", json={"card_number": identifier})
@@ -198,7 +184,7 @@ class SpoonityReference(Till):
         self._drop_rewards(visit)
 
     def reward_list(self) -> list[ShownReward]:
-        visit = self._session()
+        visit = self._current()
         try:
             answer = self._call(visit, "GET", PERKS)
         except SpoonityUnavailable:
@@ -219,7 +205,7 @@ class SpoonityReference(Till):
 
     # -- the order --------------------------------------------------------------------------------
     def add_reward(self, reward_id: str) -> OrderView:
-        visit = self._session()
+        visit = self._current()
         order = visit.order
         if visit.card_number is None:
             raise ValueError("check the customer in first")
@@ -271,14 +257,14 @@ class SpoonityReference(Till):
 
     # -- payment ----------------------------------------------------------------------------------
     def pay(self, outcome: PaymentOutcome) -> OrderView:
-        visit = self._session()
+        visit = self._current()
         if visit.order.is_open and outcome is PaymentOutcome.APPROVED:
             visit.order.payment_method = "CARD"
         return super().pay(outcome)
 
     def pay_with_gift_card(self) -> OrderView:
         """A debit (negative amount) of the whole total through POST /order, reconciled by its receipt number."""
-        visit = self._session()
+        visit = self._current()
         order = visit.order
         if not order.is_open:
             return order.view()
@@ -298,7 +284,7 @@ class SpoonityReference(Till):
 
     def pay_with_loyalty(self) -> OrderView:
         """Loyalty Pay: POST /order/payments/loyalty converts points to the total's cash value."""
-        visit = self._session()
+        visit = self._current()
         order = visit.order
         if not order.is_open:
             return order.view()
@@ -330,7 +316,7 @@ class SpoonityReference(Till):
         return super().pay(PaymentOutcome.APPROVED)
 
     def close_session(self) -> None:
-        self._end(self._session())
+        self._end(self._current())
 
     def _end(self, visit: Session) -> None:
         """Close the visit's POS session, unless the merchant's automatic clean-up does."""

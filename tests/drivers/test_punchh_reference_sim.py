@@ -21,6 +21,7 @@ from poscert.simulators.core.transports import respx_router
 from poscert.simulators.punchh.backend import BusinessBackend
 from poscert.simulators.punchh.receipts import barcode
 from poscert.simulators.punchh.simulator import PunchhSimulator
+from tests.simulators.conftest import assert_requests_matched_the_schemas
 
 BASE = "https://pos.punchh.com"
 
@@ -31,10 +32,7 @@ def sim() -> Iterator[PunchhSimulator]:
     simulator = PunchhSimulator(seed=7)
     with respx_router(simulator):
         yield simulator
-    sent = simulator.journal.exchanges()
-    assert [f"{e.title()}: {v}" for e in sent for v in e.request_violations()] == []
-    assert [e.title() for e in sent if e.error] == []
-    assert [(e.title(), str(v)) for e in sent for v in e.response_violations()] == []
+    assert_requests_matched_the_schemas(simulator)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from poscert.simulators.core.faults import Fault
 from poscert.simulators.core.transports import respx_router
 from poscert.simulators.spoonity.backend import VendorBackend
 from poscert.simulators.spoonity.simulator import SpoonitySimulator
+from tests.simulators.conftest import assert_requests_matched_the_schemas
 
 BASE = "https://api.spoonity.com"
 
@@ -32,10 +33,7 @@ def sim() -> Iterator[SpoonitySimulator]:
     simulator = SpoonitySimulator(seed=7)
     with respx_router(simulator):
         yield simulator
-    sent = simulator.journal.exchanges()
-    assert [f"{e.title()}: {v}" for e in sent for v in e.request_violations()] == []
-    assert [e.title() for e in sent if e.error] == []
-    assert [(e.title(), str(v)) for e in sent for v in e.response_violations()] == []
+    assert_requests_matched_the_schemas(simulator)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
+from poscert.simulators.core.simulator import Simulator
 from poscert.simulators.core.transports import mock_transport
 from poscert.simulators.pongo.simulator import PongoSimulator
 from poscert.steps.pongo import actors
@@ -30,7 +31,15 @@ def sim():
     assert_clean_journal(simulator)
 
 
-def assert_clean_journal(simulator: PongoSimulator) -> None:
+def assert_requests_matched_the_schemas(simulator: Simulator) -> None:
+    """What an integration sent met the schemas, and the simulator answered it cleanly."""
+    sent = simulator.journal.exchanges()
+    assert [f"{e.title()}: {v}" for e in sent for v in e.request_violations()] == []
+    assert [e.title() for e in sent if e.error] == []
+    assert [(e.title(), str(v)) for e in sent for v in e.response_violations()] == []
+
+
+def assert_clean_journal(simulator: Simulator) -> None:
     journal = simulator.journal
     assert not journal.errors(), [x.error for x in journal.errors()]
     bad = [(x.title(), str(v)) for x in journal.exchanges(direction=None) for v in x.response_violations()]
