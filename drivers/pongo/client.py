@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import logging
 import re
-import ssl
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from poscert.drivers.contract import Connection
-
-
-@cache
-def tls_context() -> ssl.SSLContext:
-    """Loading the CA bundle costs tens of milliseconds: do it once per process, not per client."""
-    return httpx.create_ssl_context()
-
+from poscert.drivers.http import COME_BACK_LATER, new_client, send
 
 log = logging.getLogger("poscert.integration.pongo")
 
-TIMEOUT_SECONDS = 10.0
 PHONE_IN_PATH = re.compile(r"(/phone/)\d+")
 
 
@@ -82,11 +73,11 @@ class PongoClient:
     """One httpx client to Pongo plus the tokens of every connected merchant."""
 
     # 4xx answers that mean "not now" rather than "no": Pongo runs on Laravel, whose throttle answers 429.
-    come_back_later: frozenset[int] = frozenset({429})
+    come_back_later: frozenset[int] = COME_BACK_LATER
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.http = httpx.Client(base_url=connection.base_url, timeout=TIMEOUT_SECONDS, verify=tls_context())
+        self.http = new_client(connection.base_url)
         self._tokens: dict[str, Tokens] = {}
 
     def close(self) -> None:
@@ -159,12 +150,14 @@ class PongoClient:
         """The one place requests leave: the token goes in the header, never in the URL or the log."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         shown = PHONE_IN_PATH.sub(r"\1***", path)  # a customer's phone number is not for the logs either
-        try:
-            response = self.http.request(method, path, headers=headers, **kwargs)
-        except httpx.TransportError as failure:  # time-outs included
-            log.info("%s %s -> %s", method, shown, type(failure).__name__)
-            raise PongoUnavailable(f"{method} {shown}: {type(failure).__name__}") from None
-        log.info("%s %s -> %s", method, shown, response.status_code)
-        if response.status_code >= 500 or response.status_code in self.come_back_later:
-            raise PongoUnavailable(f"{method} {shown}: {response.status_code}")
-        return response
+        return send(
+            self.http,
+            method,
+            path,
+            PongoUnavailable,
+            log,
+            shown=shown,
+            come_back_later=self.come_back_later,
+            headers=headers,
+            **kwargs,
+        )

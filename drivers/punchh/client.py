@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 
+from poscert.drivers.http import new_client, send
 from poscert.drivers.punchh.contract import Connection
 
 log = logging.getLogger("poscert.integration.punchh")
 
-TIMEOUT_SECONDS = 10.0
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -49,10 +49,8 @@ def digest(secret: str, path: str, body: bytes) -> str:
 class PunchhClient:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.http = httpx.Client(
-            base_url=connection.base_url,
-            timeout=TIMEOUT_SECONDS,
-            headers={"User-Agent": connection.user_agent, "Accept": "application/json"},
+        self.http = new_client(
+            connection.base_url, headers={"User-Agent": connection.user_agent, "Accept": "application/json"}
         )
 
     def close(self) -> None:
@@ -73,15 +71,7 @@ class PunchhClient:
         return self._send("POST", path, headers=headers, content=raw)
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        try:
-            response = self.http.request(method, path, **kwargs)
-        except httpx.TransportError as failure:
-            log.info("%s %s -> %s", method, path, type(failure).__name__)
-            raise PunchhUnavailable(f"{method} {path}: {type(failure).__name__}") from None
-        log.info("%s %s -> %s", method, path, response.status_code)
-        if response.status_code >= 500 or response.status_code == 429:
-            raise PunchhUnavailable(f"{method} {path}: {response.status_code}")
-        return response
+        return send(self.http, method, path, PunchhUnavailable, log, **kwargs)
 
 
 def expect(response: httpx.Response, *statuses: int) -> Any:

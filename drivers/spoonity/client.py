@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 
+from poscert.drivers.http import new_client, send
 from poscert.drivers.spoonity.contract import Connection
 
 log = logging.getLogger("poscert.integration.spoonity")
-
-TIMEOUT_SECONDS = 10.0
 
 
 class SpoonityError(Exception):
@@ -29,9 +28,7 @@ class SpoonityUnavailable(SpoonityError):
 class SpoonityClient:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.http = httpx.Client(
-            base_url=connection.base_url, timeout=TIMEOUT_SECONDS, headers={"Accept": "application/json"}
-        )
+        self.http = new_client(connection.base_url, headers={"Accept": "application/json"})
 
     def close(self) -> None:
         self.http.close()
@@ -41,15 +38,7 @@ class SpoonityClient:
     ) -> httpx.Response:
         """One call with the location's api key (KeyError: the merchant did not map this location)."""
         query = {"api_key": self.connection.api_keys[location], **(params or {})}
-        try:
-            response = self.http.request(method, path, params=query, json=json)
-        except httpx.TransportError as failure:
-            log.info("%s %s -> %s", method, path, type(failure).__name__)
-            raise SpoonityUnavailable(f"{method} {path}: {type(failure).__name__}") from None
-        log.info("%s %s -> %s", method, path, response.status_code)
-        if response.status_code >= 500 or response.status_code == 429:
-            raise SpoonityUnavailable(f"{method} {path}: {response.status_code}")
-        return response
+        return send(self.http, method, path, SpoonityUnavailable, log, params=query, json=json)
 
 
 def body(response: httpx.Response) -> dict[str, Any]:
