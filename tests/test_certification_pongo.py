@@ -8,8 +8,6 @@ run, in-process (a subprocess each would cost a second of start-up), once per ta
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import re
 from pathlib import Path
@@ -17,66 +15,38 @@ from pathlib import Path
 import pytest
 
 from poscert.base.catalog import load_catalog
-from poscert.cli import main
 from poscert.drivers.cases import markdown_table
 from poscert.drivers.pongo.broken import BROKEN
 from poscert.drivers.pongo.conforming import CONFORMING
+from poscert.simulators.pongo.declaration import PONGO
+from tests.certification import (
+    Runs,
+    assert_cases_cite_the_guide,
+    assert_certified_with_its_requirement_passed,
+    assert_fails_only_on_its_requirement,
+    assert_reference_passes,
+    certify,
+    results,
+    targets,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-OK = {"pass", "not_applicable"}
 # A signed JWT: three base64url segments, the first an encoded '{"' (a random OAuth state may hold "eyJ").
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
-REFERENCES = {"kiosk": ["--kind", "kiosk"], "pos": ["--kind", "pos"]}
-# The runs whose Allure evidence the tests read; the other cases are judged on the verdict alone and skip
-# the Allure results (a third of a run's time): `--no-allure`, exactly as a partner's quick loop would.
+REFERENCES = PONGO.references
+# The runs whose Allure evidence the tests read; the other cases are judged on the verdict alone.
 WITH_EVIDENCE = {"kiosk", "pos", "LogsTheToken", "TokenHeaderWhenRedeeming"}
-TARGETS = {
-    **REFERENCES,
-    **{case.name: ["--driver", f"poscert.drivers.pongo.broken:{case.name}"] for case in BROKEN},
-    **{case.name: ["--driver", f"poscert.drivers.pongo.conforming:{case.name}"] for case in CONFORMING},
-}
-TARGETS = {name: args if name in WITH_EVIDENCE else [*args, "--no-allure"] for name, args in TARGETS.items()}
-
-
-def certify(out: Path, args: list[str]) -> dict:
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        own = args[: args.index("--")] if "--" in args else args
-        extra = args[args.index("--") + 1 :] if "--" in args else []
-        # The inner runs skip pytest's unraisable-exception check: its two gc.collect() per run grow with
-        # the worker's heap and cost more than a certification's scenarios.
-        inner = ["--capture=sys", "-p", "no:unraisableexception", *extra]
-        code = main(["certify", "--platform", "pongo", "--out", str(out), *own, "--", *inner])
-    report = out / "certification.json"
-    assert report.exists(), f"no certification.json (exit {code}):\n{printed.getvalue()[-3000:]}"
-    return {"exit": code, "stdout": printed.getvalue(), "out": str(out), **json.loads(report.read_text())}
+TARGETS = targets("poscert.drivers.pongo", BROKEN, CONFORMING, REFERENCES, WITH_EVIDENCE)
 
 
 @pytest.fixture(scope="session")
-def certifications(tmp_path_factory: pytest.TempPathFactory):
-    """Certify a target on first use; every later test of this worker reads the same run."""
-    done: dict[str, dict] = {}
-    root = tmp_path_factory.mktemp("certify")
-
-    class Runs:
-        def __getitem__(self, name: str) -> dict:
-            if name not in done:
-                done[name] = certify(root / name, TARGETS[name])
-            return done[name]
-
-    return Runs()
-
-
-def results(doc: dict) -> dict[str, str]:
-    return {r["id"]: r["result"] for r in doc["requirements"]}
+def certifications(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    return Runs("pongo", tmp_path_factory.mktemp("certify"), TARGETS)
 
 
 @pytest.mark.parametrize("kind", sorted(REFERENCES))
 def test_the_reference_passes_every_requirement_that_applies(certifications, kind):
-    doc = certifications[kind]
-    bad = {k: v for k, v in results(doc).items() if v not in OK}
-    assert not bad, f"the reference {kind} does not pass: {bad}\n{doc['stdout'][-3000:]}"
-    assert doc["certified"] and doc["exit"] == 0 and doc["kind"] == kind
+    assert_reference_passes(certifications[kind], kind)
 
 
 def test_the_references_together_run_every_pongo_requirement(certifications):
@@ -87,13 +57,7 @@ def test_the_references_together_run_every_pongo_requirement(certifications):
 
 @pytest.mark.parametrize("broken", BROKEN.classes, ids=lambda cls: f"{cls.breaks}:{cls.__name__}")
 def test_a_broken_integration_fails_on_its_requirement_and_only_there(certifications, broken):
-    doc = certifications[broken.__name__]
-    found = results(doc)
-    level = load_catalog()[broken.breaks].level
-    assert found[broken.breaks] == ("fail" if level == "MUST" else "warning"), found[broken.breaks]
-    others = {k: v for k, v in found.items() if k != broken.breaks and v not in OK}
-    assert not others, f"{broken.__name__} also fails {others}"
-    assert doc["exit"] == (1 if level == "MUST" else 0), "the exit code does not follow the MUST verdict"
+    assert_fails_only_on_its_requirement(certifications[broken.__name__], broken)
 
 
 def test_every_pongo_requirement_has_a_broken_integration():
@@ -103,19 +67,11 @@ def test_every_pongo_requirement_has_a_broken_integration():
 
 @pytest.mark.parametrize("case", CONFORMING.cases, ids=lambda case: f"{case.requirement}:{case.name}")
 def test_a_conforming_variant_is_certified_with_its_requirement_passed(certifications, case):
-    doc = certifications[case.name]
-    found = results(doc)
-    assert found[case.requirement] == "pass", f"{case.name}: {case.requirement} is {found[case.requirement]}"
-    bad = {k: v for k, v in found.items() if v not in OK}
-    assert not bad and doc["certified"] and doc["exit"] == 0, f"{case.name} is refused: {bad}"
+    assert_certified_with_its_requirement_passed(certifications[case.name], case)
 
 
 def test_every_case_names_a_catalog_requirement_and_its_guide_sentence():
-    catalog = load_catalog()
-    for case in [*BROKEN, *CONFORMING]:
-        assert case.requirement in catalog, case.name
-        assert case.guide, f"{case.name} names no guide sentence"
-        assert case.cls.__doc__, f"{case.name} does not say what it does"
+    assert_cases_cite_the_guide(BROKEN, CONFORMING)
 
 
 def test_the_fidelity_page_lists_every_case_tried():
@@ -182,7 +138,7 @@ def test_each_exchange_is_attached_once_to_the_scenario_it_happened_in(certifica
 
 
 def test_no_output_of_a_run_holds_a_credential_an_integration_put_in_its_failures(tmp_path):
-    doc = certify(tmp_path / "out", ["--driver", "tests.partners:LeakyKiosk", "--", "-k", "phone_number"])
+    doc = certify("pongo", tmp_path / "out", ["--driver", "tests.partners:LeakyKiosk", "--", "-k", "phone_number"])
     assert not doc["certified"] and doc["requirements"]
     failures = [s for r in doc["requirements"] for s in r["scenarios"] if s["outcome"] == "failed"]
     assert failures and all("could not identify" in s["reason"] for s in failures)

@@ -1,0 +1,1 @@
+"""Broken Spoonity integrations: each a reference with one realistic mistake, failing on its requirement only."""

@@ -1,0 +1,1 @@
+"""Conforming Spoonity variants: each satisfies a requirement another way the guide allows, and is certified."""
