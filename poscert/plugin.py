@@ -52,6 +52,7 @@ from poscert.scenarios import (
     requirements_of,
     scenario_title,
 )
+from poscert.step_cache import enable as cache_step_lookup
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -206,6 +207,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             run.not_applicable[item.nodeid] = reason
             item.add_marker(pytest.mark.skip(reason=reason))
     items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)  # stable: order kept otherwise
+    if scenarios:  # a certification's steps are looked up once each, not once per scenario (poscert.step_cache)
+        cache_step_lookup(config)
 
 
 # -- outcomes -----------------------------------------------------------------------

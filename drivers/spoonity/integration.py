@@ -77,6 +77,7 @@ class Session(Visit):
     pos_session: str | None = None  # the session hash, while open
     card_number: str | None = None  # the identifier the customer was checked in with
     details: dict[str, Any] | None = None  # GET /onscreen
+    points: int | None = None  # the balance read with the details: what redemptions are checked against
     known: dict[str, ShownReward] = field(default_factory=dict)  # rewards shown, by catalog identifier
     item_rewards: dict[str, int] = field(default_factory=dict)  # item reward identifier → index of its line
     paid_before: list[str] = field(default_factory=list)  # receipts of payments made in Spoonity (gift card)
@@ -148,7 +149,9 @@ class SpoonityReference(Till[Session]):
             log.warning("session details refused: %s", details.status_code)
             return self._show(visit, LoyaltyScreen(messages=[error_message(details)]))
         visit.details = body(details)
-        return self._show(visit, self._customer_screen(visit))
+        screen = self._customer_screen(visit)
+        visit.points = screen.balance
+        return self._show(visit, screen)
 
     def _customer_screen(self, visit: Session) -> LoyaltyScreen:
         details = visit.details or {}
@@ -180,7 +183,7 @@ class SpoonityReference(Till[Session]):
     def _forget_customer(self, visit: Session) -> None:
         """Another customer steps in: the previous one's session is closed, their rewards leave the order."""
         self._end(visit)
-        visit.card_number, visit.details, visit.known = None, None, {}
+        visit.card_number, visit.details, visit.known, visit.points = None, None, {}, None
         self._drop_rewards(visit)
 
     def reward_list(self) -> list[ShownReward]:
@@ -193,7 +196,7 @@ class SpoonityReference(Till[Session]):
         if answer.status_code != 200:
             log.warning("perk list refused: %s", answer.status_code)
             return []
-        balance = visit.screen.balance
+        balance = visit.points
         shown = []
         for perk in body(answer).get("data") or []:
             affordable = balance is not None and perk.get("cost", 0) <= balance
@@ -218,7 +221,7 @@ class SpoonityReference(Till[Session]):
         if any(v.won_reward_id == reward_id for v in order.vouchers):
             return order.view()  # already on the order
         spent = sum(visit.known[v.won_reward_id].cost or 0 for v in order.vouchers if v.won_reward_id in visit.known)
-        balance = visit.screen.balance or 0
+        balance = visit.points or 0
         if (reward.cost or 0) + spent > balance:
             order.tell(f"{reward.title} needs {reward.cost} points; {balance - spent} left.", NOT_ENOUGH_POINTS)
             return order.view()
@@ -410,6 +413,10 @@ class SpoonityReference(Till[Session]):
         order.status = "voided"
 
     # -- wire -----------------------------------------------------------------------------------------
+    def _cashier(self, visit: Session) -> dict[str, str]:
+        """Who rang the order up: the staff member at a POS (the kiosk names itself, having none)."""
+        return {"id": visit.location, "name": f"Staff at {visit.location}"}
+
     def _order_body(self, visit: Session) -> dict[str, Any]:
         """The whole, resolved order as POST /order takes it; `subtotal` (what points are earned on) is
         the amount after rewards, before taxes (prices include no tax here, so `taxes` is empty)."""
@@ -452,7 +459,7 @@ class SpoonityReference(Till[Session]):
             "total": total,
             "payment_method": order.payment_method.upper(),
             "date": int(time.time()),
-            "cashier": {"id": visit.location, "name": f"Staff at {visit.location}"},
+            "cashier": self._cashier(visit),
             "line_items": line_items,
             "discounts": order_discounts,
         }

@@ -12,7 +12,10 @@ PUNCHH = Platform(
     # The FQDNs of Punchh's firewall article [C]: check-ins and redemptions, POS configuration, receipt details.
     hosts=("pos.punchh.com", "api.punchh.com", "isl.punchh.com"),
     contract="poscert.drivers.punchh.contract:PunchhIntegration",
-    references={},
+    references={
+        "kiosk": "poscert.drivers.punchh.reference:PunchhKiosk",
+        "pos": "poscert.drivers.punchh.reference:PunchhPOS",
+    },
     fault_body=fault_body,
     # POS calls carry the store's key pair in Authorization; Advanced Authentication calls carry the
     # x-pch-digest HMAC of the client secret. A guest's access token travels as a look-up value by

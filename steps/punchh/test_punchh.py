@@ -1,0 +1,17 @@
+"""Binds every Punchh feature to its steps: collecting this module is the Punchh certification.
+
+Steps and fixtures are imported here, not from a conftest, so the module works the same from
+a checkout and from an installed wheel (pytest-bdd step definitions are fixtures).
+"""
+
+from pytest_bdd import scenarios
+
+from poscert.base.resources import package_dir
+from poscert.steps.common.fixtures import *  # noqa: F403
+from poscert.steps.common.rules import *  # noqa: F403
+from poscert.steps.punchh.fixtures import *  # noqa: F403
+from poscert.steps.punchh.guest_steps import *  # noqa: F403
+from poscert.steps.punchh.order_steps import *  # noqa: F403
+from poscert.steps.punchh.receipt_steps import *  # noqa: F403
+
+scenarios(str(package_dir("features") / "punchh"))
