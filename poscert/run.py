@@ -181,7 +181,11 @@ def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[s
     declared = getattr(cls, "kind", None)
     if kind and declared and kind != declared:
         raise pytest.UsageError(f"--poscert-kind {kind} but {spec} is a {declared} integration")
-    found = problems(cls, load_object(platform(platform_name).contract), CAPABILITIES) if platform_name else []
+    if platform_name:
+        declared_by = platform(platform_name)
+        found = problems(cls, load_object(declared_by.contract), CAPABILITIES | declared_by.capabilities)
+    else:
+        found = []
     if found:
         raise pytest.UsageError(
             f"{spec} does not implement the {platform(platform_name).title} contract "

@@ -130,7 +130,7 @@ def _module(plat: Platform, contract: type, words: dict[str, str]) -> str:
 
 def _capabilities(plat: Platform, kind: str) -> str:
     """None declared, each listed with the requirements it turns on: the partner opts in knowingly."""
-    needs: dict[str, list[str]] = {name: [] for name in sorted(CAPABILITIES)}
+    needs: dict[str, list[str]] = {name: [] for name in sorted(CAPABILITIES | plat.capabilities)}
     for req in load_catalog().for_platform(plat.name):
         if req.capability in needs:
             other = "" if kind in req.kinds else f", {'/'.join(req.kinds)} only"
@@ -308,7 +308,7 @@ def _check(source: str, plat: Platform, contract: type, package: str) -> None:
     """Import the generated module in memory and run the harness's own contract check on it."""
     module = types.ModuleType(package)
     exec(compile(source, f"<poscert new: {package}>", "exec"), module.__dict__)
-    found = problems(getattr(module, class_name(package)), contract, CAPABILITIES)
+    found = problems(getattr(module, class_name(package)), contract, CAPABILITIES | plat.capabilities)
     if found:
         raise RuntimeError(f"poscert bug: the skeleton does not implement {plat.contract}: {found}")
 

@@ -14,6 +14,10 @@ from typing import Protocol, runtime_checkable
 
 from poscert.drivers.contract import Integration, LoyaltyScreen, OrderView, PaymentOutcome, ShownReward
 
+# Punchh's own capability (declared in `capabilities` beside the shared ones): the Single Scan Flow
+# ("If you are implementing single-scan flows", seed 003), which switches on PUNCHH-SCAN-01.
+SINGLE_SCAN = "single_scan"
+
 
 @dataclass(frozen=True)
 class Connection:
@@ -49,6 +53,12 @@ class PunchhIntegration(Integration, Protocol):
 
     def identify_by_email(self, email: str) -> LoyaltyScreen:
         """Look the guest up by email, as `identify_by_phone`."""
+        ...
+
+    def identify_by_scan(self, code: str) -> LoyaltyScreen:
+        """Single Scan Flow, for integrations that declare `single_scan` (others may raise NotImplementedError):
+        the code the guest's app shows identifies them, and the rewards they chose in the app go to the order
+        without being chosen again at the till."""
         ...
 
     def send_otp(self, destination: str) -> LoyaltyScreen:

@@ -91,6 +91,7 @@ class Session(Visit):
     offered: dict[str, ShownReward] = field(default_factory=dict)  # looked-up discounts by key
     selected: list[str] = field(default_factory=list)  # discount keys in the basket
     queried: list[dict[str, Any]] | None = None  # the line items the last query confirmed discounts for
+    app_selection: list[str] = field(default_factory=list)  # discount keys the guest chose in the app (SSF)
 
 
 class PunchhReference(Till[Session]):
@@ -117,6 +118,15 @@ class PunchhReference(Till[Session]):
 
     def identify_by_email(self, email: str) -> LoyaltyScreen:
         return self._look_up({"email": email.strip()})
+
+    def identify_by_scan(self, code: str) -> LoyaltyScreen:
+        """Single Scan Flow: User Look-up by `single_scan_code` brings the guest and their app selection."""
+        screen = self._look_up({"single_scan_code": code.strip()})
+        visit = self._current()
+        if visit.user is not None:
+            chosen = visit.user.get("selected_rewards") or []
+            visit.app_selection = [discount_key(r.get("discount_type") or "reward", r["id"]) for r in chosen]
+        return screen
 
     def send_otp(self, destination: str) -> LoyaltyScreen:
         visit = self._visit()
@@ -214,6 +224,7 @@ class PunchhReference(Till[Session]):
         """Another guest steps in: the previous one's basket is released, their discounts leave the order."""
         self._release(visit)
         visit.user, visit.offered, visit.selected, visit.queried = None, {}, [], None
+        visit.app_selection = []
         visit.order.vouchers = []
 
     # -- discounts ------------------------------------------------------------------------------
@@ -272,6 +283,9 @@ class PunchhReference(Till[Session]):
 
     def apply_discounts(self) -> OrderView:
         visit = self._guest_with_order()
+        for key in visit.app_selection:  # chosen in the app: into the basket once the order is built
+            if key not in visit.selected:
+                self.select_discount(key)
         self._query(visit)
         return visit.order.view()
 

@@ -44,6 +44,9 @@ class Platform:
     secret_fields: frozenset[str] = frozenset()  # platform-specific body/query fields masked in evidence
     # OpenAPI `securitySchemes` of the platform; routes that need credentials require the first one.
     security_schemes: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    # What this platform's integrations may declare besides the shared capabilities (drivers/contract.py),
+    # each switching on the catalog requirements that name it.
+    capabilities: frozenset[str] = frozenset()
 
     @property
     def redactor(self) -> Redactor:

@@ -30,6 +30,7 @@ PUNCHH = Platform(
     secret_fields=frozenset(
         {"otp", "code_verifier", "location_key", "business_key", "btoken", "user_digest", "user_token"}
     ),
+    capabilities=frozenset({"single_scan"}),  # drivers/punchh/contract.py: SINGLE_SCAN
     security_schemes={
         "posToken": {
             "type": "apiKey",

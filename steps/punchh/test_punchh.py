@@ -13,5 +13,6 @@ from poscert.steps.punchh.fixtures import *  # noqa: F403
 from poscert.steps.punchh.guest_steps import *  # noqa: F403
 from poscert.steps.punchh.order_steps import *  # noqa: F403
 from poscert.steps.punchh.receipt_steps import *  # noqa: F403
+from poscert.steps.punchh.scan_steps import *  # noqa: F403
 
 scenarios(str(package_dir("features") / "punchh"))

@@ -48,6 +48,8 @@ class PunchhWorld(World):
     chosen: list[ShownReward] = field(default_factory=list)  # those the guest chose
     shown_before_payment: OrderView | None = None  # the order as shown once its discounts were applied
     barcodes: list[str] = field(default_factory=list)  # the receipts' barcodes the guests kept
+    scan_code: str = ""  # the single scan code the guest's app shows
+    app_reward: int = 0  # the reward the guest chose in the app
 
     # -- the brand's side --------------------------------------------------------------
     def backend(self, business: str | None = None) -> BusinessBackend:

@@ -13,12 +13,13 @@ from poscert.drivers.contract import (
     ORDER_PENDING_SYNC,
     PaymentOutcome,
 )
-from poscert.drivers.punchh.contract import Connection, PunchhIntegration
+from poscert.drivers.punchh.contract import SINGLE_SCAN, Connection, PunchhIntegration
 from poscert.drivers.punchh.integration import PunchhReference, ean13
 from poscert.drivers.punchh.reference import PunchhKiosk, PunchhPOS
 from poscert.simulators.core.faults import Fault
 from poscert.simulators.core.transports import respx_router
 from poscert.simulators.punchh.backend import BusinessBackend
+from poscert.simulators.punchh.declaration import PUNCHH
 from poscert.simulators.punchh.receipts import barcode
 from poscert.simulators.punchh.simulator import PunchhSimulator
 from tests.simulators.conftest import assert_requests_matched_the_schemas
@@ -80,7 +81,11 @@ def two_dollars_off(pos: PunchhPOS) -> str:
 
 def test_the_reference_conforms_to_the_contract():
     for cls in (PunchhPOS, PunchhKiosk):
-        assert problems(cls, PunchhIntegration, CAPABILITIES) == []
+        assert problems(cls, PunchhIntegration, CAPABILITIES | PUNCHH.capabilities) == []
+
+
+def test_the_declaration_names_the_contracts_own_capability():
+    assert PUNCHH.capabilities == {SINGLE_SCAN}
 
 
 def test_connection_hides_its_secrets():
