@@ -41,4 +41,4 @@ Feature: The paid order is checked in, and its receipt can be claimed later
     When the next guest orders a product without identifying and pays by card
     And the guest keeps the receipt
     Then Receipt Details were sent after the payment, with the receipt's Punchh key
-    And a guest who scans the receipt's barcode in the app later is credited with the order
+    And a guest who claims the receipt's Punchh key in the app later is credited with the order

@@ -74,6 +74,7 @@ Feature: Rules every platform shares: schema, errors, credentials
     Given the platform will answer the next "user look-up" with a 503
     And the platform will answer the next "check-in" with a 500
     When the guest gives their phone number
+    And the guest gives their phone number again
     And the guest orders a product and pays by card
     Then no credential is in the integration's logs, output, files, customer messages or receipt
 

@@ -41,7 +41,7 @@ def new_guest(world: PunchhWorld) -> None:
 
 # -- identifying --------------------------------------------------------------------------------
 @given(parsers.re(r"the guest gave their (?P<identifier>phone number|email)"))
-@when(parsers.re(r"the guest gives their (?P<identifier>phone number|email)(?: first)?"))
+@when(parsers.re(r"the guest gives their (?P<identifier>phone number|email)(?: first| again)?"))
 def gives_identifier(world: PunchhWorld, identifier: str) -> None:
     world.ensure_session()
     assert world.guest is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_bdd import then, when
 
 from poscert.simulators.punchh.errors import Refusal
+from poscert.simulators.punchh.receipts import barcode as ean13
 from poscert.steps.punchh.order_steps import body, orders_and_pays
 from poscert.steps.punchh.world import PunchhWorld
 
@@ -66,13 +67,14 @@ def receipt_details_sent(world: PunchhWorld) -> None:
     )
 
 
-@then("a guest who scans the receipt's barcode in the app later is credited with the order")
+@then("a guest who claims the receipt's Punchh key in the app later is credited with the order")
 def claimed_later(world: PunchhWorld) -> None:
+    """Claimed through a proper barcode of the printed key: how the barcode is printed is PUNCHH-CHK-02's."""
     backend = world.backend()
     guest = next(iter(backend.users.values()))
     before = backend.points(guest)
     try:
-        checkin = backend.claim_receipt(guest.id, world.barcodes[-1])
+        checkin = backend.claim_receipt(guest.id, ean13(world.barcodes[-1][:12]))
     except Refusal as refused:
         raise AssertionError(f"Punchh would not credit the receipt's barcode later: {refused.text}") from None
     assert checkin.points > 0 and backend.points(guest) == before + checkin.points
