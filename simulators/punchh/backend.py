@@ -229,9 +229,9 @@ class BusinessBackend:
         if field == "email":
             return next((u for u in self.users.values() if u.email.casefold() == wanted.casefold()), None)
         if field == "phone":
-            digits = re.sub(r"\D", "", wanted)
-            digits = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-            return next((u for u in self.users.values() if u.phone == digits), None)
+            # The 10 digits [C]; separators are tolerated, a country code is not [I]: "+1 555…" names nobody.
+            digits = re.sub(r"[\s().-]", "", wanted)
+            return next((u for u in self.users.values() if u.phone == digits), None) if len(digits) == 10 else None
         if field == "card_number":
             return next((u for u in self.users.values() if u.card_number == wanted), None)
         if field == "user_as_qrcode":

@@ -27,7 +27,7 @@ def identifiers(biz):
     return user, {
         "phone": digits,
         "phone with dashes": f"{digits[:3]}-{digits[3:6]}-{digits[6:]}",
-        "phone with +1": f"+1 ({digits[:3]}) {digits[3:6]}-{digits[6:]}",
+        "phone in brackets": f"({digits[:3]}) {digits[3:6]}-{digits[6:]}",
         "email": user.email,
         "email upper-case": user.email.upper(),
         "card_number": user.card_number,
@@ -45,7 +45,7 @@ def identifiers(biz):
 
 PARAM = {
     "phone with dashes": "phone",
-    "phone with +1": "phone",
+    "phone in brackets": "phone",
     "email upper-case": "email",
     "qr P form": "user_as_qrcode",
     "qr Punchh form": "user_as_qrcode",
@@ -58,7 +58,7 @@ PARAM = {
     [
         "phone",
         "phone with dashes",
-        "phone with +1",
+        "phone in brackets",
         "email",
         "email upper-case",
         "card_number",
@@ -88,6 +88,14 @@ def test_look_up_by_every_identifier(pos, biz, name):
         assert (body["payment_mode"], body["selected_tip_amount"]) == ("CreditCard", "1.00")
     else:
         assert "single_scan_code" not in body
+
+
+@pytest.mark.parametrize("typed", ["+1 ({}) {}-{}", "1{}{}{}", "{}{}{}0"])
+def test_a_phone_is_its_ten_digits_not_a_country_code_or_more(pos, biz, typed):
+    """The docs say 10 digits: separators pass, "+1" does not, so a till must send the number it means."""
+    digits = regular(biz).phone
+    answer = pos.get(SEARCH, params={"phone": typed.format(digits[:3], digits[3:6], digits[6:])})
+    assert answer.status_code == 404 and answer.json() == {"error": "User not found"}
 
 
 def test_three_qr_forms_have_their_documented_shapes(biz):
