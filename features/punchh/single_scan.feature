@@ -6,7 +6,7 @@ Feature: Single Scan Flow: one scan identifies the guest and brings their select
   `single_scan`). (seed 003_170468a4a350bb88.txt)
 
   @REQ:PUNCHH-SCAN-01 @needs:single_scan
-  Scenario: One scan identifies the guest, and the reward chosen in the app is redeemed on the order
+  Scenario: One scan identifies the guest, and the reward chosen in the app comes off the order
     Given a known guest with points and rewards
     And the guest chose the "$2 Off Your Order" reward in the app, which shows a single scan code
     When the guest's single scan code is scanned
@@ -14,4 +14,4 @@ Feature: Single Scan Flow: one scan identifies the guest and brings their select
     And the discounts are applied to the order
     And the guest pays by card
     Then the one scan identified the guest, before the payment
-    And the reward chosen in the app was redeemed on the order, without being chosen again
+    And the reward chosen in the app was confirmed for the order before payment, without being chosen again

@@ -32,6 +32,9 @@ class World:
     operations: ClassVar[dict[str, str]] = {}
     order_operation: ClassVar[str] = ""
     order_identity: ClassVar[str] = ""
+    # Actions (see `action_of`) whose repeat changes nothing for anyone, though sent as a write: a look-up
+    # posted with a body. ALL-ERR-01's "no more than once" does not count them.
+    repeatable: ClassVar[frozenset[str]] = frozenset()
 
     sim: Any  # the platform's simulator
     journal: Journal
@@ -109,6 +112,11 @@ class World:
         ]
 
     # -- what a platform's world answers ----------------------------------------------------
+    def action_of(self, exchange: Exchange) -> str:
+        """What a request asks the platform to do, for "carried out no more than once": its operation, unless
+        one operation carries several actions (a query and a commit, an order and a gift-card debit)."""
+        return exchange.operation
+
     def orders_held(self, identity: str) -> list[str]:
         """The statuses of the orders the platform holds under this identity."""
         raise NotImplementedError

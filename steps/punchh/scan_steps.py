@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from poscert.steps.punchh.guest_steps import identified_as
-from poscert.steps.punchh.order_steps import body
+from poscert.steps.punchh.order_steps import answer, body, last_query_before_payment
 from poscert.steps.punchh.world import PunchhWorld
 
 
@@ -43,9 +43,13 @@ def one_scan_identified(world: PunchhWorld) -> None:
     identified_as(world, world.guest)
 
 
-@then("the reward chosen in the app was redeemed on the order, without being chosen again")
-def app_selection_redeemed(world: PunchhWorld) -> None:
-    reward = world.backend().rewards[world.app_reward]
-    assert reward.status == "redeemed", f"the reward chosen in the app is {reward.status} after the paid order"
+@then("the reward chosen in the app was confirmed for the order before payment, without being chosen again")
+def app_selection_confirmed(world: PunchhWorld) -> None:
+    """Confirmed by the query and shown on the order; committing it after payment is PUNCHH-RED-04's to judge."""
+    query = last_query_before_payment(world)
+    confirmed = {str(done.get("discount_id")) for done in answer(query).get("success", [])}
+    assert str(world.app_reward) in confirmed, "no query before payment confirmed the reward chosen in the app"
     shown = world.shown_before_payment
-    assert shown is not None and shown.discount > 0, "the order did not show the app's reward before payment"
+    assert shown is not None and any(line.reward_id or line.voucher_code for line in shown.lines), (
+        "the order did not show the app's reward before payment"
+    )

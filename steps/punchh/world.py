@@ -38,6 +38,8 @@ class PunchhWorld(World):
     }
     order_operation: ClassVar[str] = "create_checkin"
     order_identity: ClassVar[str] = "external_uid"
+    # A discount look-up and a batch redemption query change nothing in Punchh (nothing is committed).
+    repeatable: ClassVar[frozenset[str]] = frozenset({"discount_lookup", f"{BATCH} query"})
 
     sim: PunchhSimulator
     connection: Connection
@@ -104,6 +106,11 @@ class PunchhWorld(World):
         return [
             "void" if c.reversed else "paid" for c in self.backend().checkins.values() if c.external_uid == identity
         ]
+
+    def action_of(self, exchange: Exchange) -> str:
+        if exchange.operation == BATCH:
+            return f"{BATCH} {'query' if is_query(exchange) else 'commit'}"
+        return exchange.operation
 
     def credential_problems(self, calls: list[Exchange]) -> list[str]:
         """POS calls carry the store's key pair in Authorization (`Token token=…, btoken=…`, masked in the

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from poscert.drivers.contract import PRODUCT_CATALOG, REWARD_NOT_USABLE, OrderView, ShownReward
+from poscert.drivers.contract import REWARD_NOT_USABLE, OrderView, ShownReward
 from poscert.drivers.order import Voucher
 from poscert.drivers.punchh.broken.registry import breaks
 from poscert.drivers.punchh.client import PunchhClient
@@ -29,10 +29,6 @@ CONFIRMED = (
     "confirmed redemptions as extra line items to the order before it is paid. (003)"
 )
 NOW_PAID = "with the query parameter set to False - This commits the redemptions for the now-paid order. (003)"
-# The Single Scan Flow scenario judges the app's reward "redeemed", which only a commit does: a till that never
-# commits right would fail PUNCHH-SCAN-01 too. These cases are tills without the flow (a MAY), so that the
-# commit is judged by PUNCHH-RED-04 alone.
-WITHOUT_SINGLE_SCAN = frozenset({PRODUCT_CATALOG})
 
 
 class Answers(PunchhClient):
@@ -157,8 +153,6 @@ class RefusalNotTold(PunchhPOS):
 class NeverCommits(PunchhPOS):
     """Takes the query for the redemption: never commits, so the guest keeps the reward they used."""
 
-    capabilities = WITHOUT_SINGLE_SCAN
-
     def _deliver(self, pending: Pending) -> bool | None:
         payload = {name: value for name, value in pending.payload.items() if name != "commit"}
         return super()._deliver(Pending(pending.tenant, payload))
@@ -167,8 +161,6 @@ class NeverCommits(PunchhPOS):
 @breaks("PUNCHH-RED-04", guide=NOW_PAID)
 class CommitsWithThePaidAmount(PunchhPOS):
     """Commits with the amount the guest paid (after the redemptions), not the receipt it queried."""
-
-    capabilities = WITHOUT_SINGLE_SCAN
 
     def _order_body(self, visit: Session) -> dict[str, Any]:
         found = super()._order_body(visit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from poscert.drivers.contract import OrderView
 from poscert.drivers.punchh.client import PunchhUnavailable
 from poscert.drivers.punchh.conforming.registry import conforms
 from poscert.drivers.punchh.integration import Session, log
@@ -17,6 +18,19 @@ UNLOCK = (
     "When payment fails or the order is abandoned, nothing is committed. (catalog); notes: R2.0 external_uid locks "
     "the basket [...] until unlock or commit"
 )
+
+
+@conforms("PUNCHH-RED-01")
+class LooksUpAfterEachProduct(PunchhPOS):
+    """Looks the identified guest's discounts up again each time a product goes on the order, so the till always
+    shows what the order as it stands may take (the last look-up before payment is for the whole order)."""
+
+    def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView:
+        view = super().add_product(sku, options)
+        if self._current().user is not None:
+            self.look_up_discounts()
+            view = self.order_view()
+        return view
 
 
 @conforms("PUNCHH-RED-04", guide=QUERY_FALSE)
