@@ -7,6 +7,7 @@ returned to read. Order calls report business failures as HTTP 200 with `success
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import httpx
@@ -15,6 +16,25 @@ from poscert.drivers.http import new_client, send
 from poscert.drivers.spoonity.contract import Connection
 
 log = logging.getLogger("poscert.integration.spoonity")
+API_KEY = re.compile(r"(api_key=)[^&\s\"']+")
+
+
+class MaskApiKey(logging.Filter):
+    """httpx logs every request's URL at INFO, and Spoonity's key is in the URL: mask it before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                API_KEY.sub(r"\1***", str(arg)) if isinstance(arg, (str, httpx.URL)) else arg for arg in record.args
+            )
+        return True
+
+
+def mask_library_logs() -> None:
+    """Install the mask once on the logger of the HTTP library (a filter belongs to the logger, not to us)."""
+    library = logging.getLogger("httpx")
+    if not any(isinstance(f, MaskApiKey) for f in library.filters):
+        library.addFilter(MaskApiKey())
 
 
 class SpoonityError(Exception):
@@ -28,6 +48,7 @@ class SpoonityUnavailable(SpoonityError):
 class SpoonityClient:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        mask_library_logs()
         self.http = new_client(connection.base_url, headers={"Accept": "application/json"})
 
     def close(self) -> None:

@@ -16,6 +16,11 @@ from typing import Protocol, runtime_checkable
 
 from poscert.drivers.contract import Integration, LoyaltyScreen, OrderView, PaymentOutcome, ShownReward
 
+# Spoonity's own capabilities (declared in `capabilities` beside the shared ones): paying with the
+# customer's gift card (SPOON-PAY-01) and with Loyalty Pay (SPOON-PAY-02), both MAYs of seed 004.
+GIFT_CARD = "gift_card"
+LOYALTY_PAY = "loyalty_pay"
+
 
 @dataclass(frozen=True)
 class Connection:
@@ -80,13 +85,15 @@ class SpoonityIntegration(Integration, Protocol):
         ...
 
     def pay_with_gift_card(self) -> OrderView:
-        """Pay the whole total from the customer's gift card (quick pay) balance, then submit the order as
-        `pay`. Refused by Spoonity: the order stays open, shown as declined."""
+        """Integrations that declare `gift_card` (others may raise NotImplementedError): pay the whole total
+        from the customer's gift card (quick pay) balance, then submit the order as `pay`. Refused by Spoonity:
+        the order stays open, shown as declined."""
         ...
 
     def pay_with_loyalty(self) -> OrderView:
-        """Pay the whole total with Loyalty Pay (points converted to cash), then submit the order as `pay`.
-        Refused: the order stays open, shown as declined (notice `not_enough_points`)."""
+        """Integrations that declare `loyalty_pay` (others may raise NotImplementedError): pay the whole total
+        with Loyalty Pay (points converted to cash), then submit the order as `pay`. Refused: the order stays
+        open, shown as declined (notice `not_enough_points`)."""
         ...
 
     def cancel(self) -> OrderView:

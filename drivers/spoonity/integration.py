@@ -96,11 +96,12 @@ class Placed:
 
 class SpoonityReference(Till[Session]):
     platform: ClassVar[str] = "spoonity"
+    client: ClassVar[type[SpoonityClient]] = SpoonityClient  # how it talks to Spoonity (a case may change only that)
 
     def __init__(self, connection: Connection) -> None:
         super().__init__()
         self.connection = connection
-        self.spoonity = SpoonityClient(connection)
+        self.spoonity = self.client(connection)
         self._placed: dict[str, Placed] = {}  # order id → placed order, in creation order
 
     def close(self) -> None:
@@ -149,15 +150,13 @@ class SpoonityReference(Till[Session]):
             log.warning("session details refused: %s", details.status_code)
             return self._show(visit, LoyaltyScreen(messages=[error_message(details)]))
         visit.details = body(details)
-        screen = self._customer_screen(visit)
-        visit.points = screen.balance
-        return self._show(visit, screen)
+        visit.points = points_of(visit.details)
+        return self._show(visit, self._customer_screen(visit))
 
     def _customer_screen(self, visit: Session) -> LoyaltyScreen:
         details = visit.details or {}
         user = details.get("user") or {}
-        balances = (details.get("loyalty_balance") or {}).get("data") or [{}]
-        points = balances[0].get("amount")
+        points = points_of(details)
         rewards = []
         for rule in ((details.get("rules") or {}).get("spending") or {}).get("data") or []:
             reward = self._reward(rule, rule.get("name", ""), rule.get("available", 1) > 0)
@@ -463,6 +462,12 @@ class SpoonityReference(Till[Session]):
             "line_items": line_items,
             "discounts": order_discounts,
         }
+
+
+def points_of(details: dict[str, Any]) -> int | None:
+    """The points balance in GET /onscreen's answer: the first loyalty balance."""
+    balances = (details.get("loyalty_balance") or {}).get("data") or [{}]
+    return balances[0].get("amount")
 
 
 def without_rewards(sent: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -15,12 +16,13 @@ from poscert.drivers.contract import (
     REWARD_NOT_USABLE,
     PaymentOutcome,
 )
-from poscert.drivers.spoonity.contract import Connection, SpoonityIntegration
+from poscert.drivers.spoonity.contract import GIFT_CARD, LOYALTY_PAY, Connection, SpoonityIntegration
 from poscert.drivers.spoonity.integration import SpoonityReference
-from poscert.drivers.spoonity.reference import SpoonityPOS
+from poscert.drivers.spoonity.reference import SpoonityKiosk, SpoonityPOS
 from poscert.simulators.core.faults import Fault
 from poscert.simulators.core.transports import respx_router
 from poscert.simulators.spoonity.backend import VendorBackend
+from poscert.simulators.spoonity.declaration import SPOONITY
 from poscert.simulators.spoonity.simulator import SpoonitySimulator
 from tests.simulators.conftest import assert_requests_matched_the_schemas
 
@@ -76,8 +78,12 @@ def orders_sent(sim: SpoonitySimulator) -> list[dict]:
     ]
 
 
+def test_the_declaration_names_the_contracts_own_capabilities():
+    assert SPOONITY.capabilities == {GIFT_CARD, LOYALTY_PAY}
+
+
 def test_the_reference_conforms_to_the_contract():
-    assert problems(SpoonityPOS, SpoonityIntegration, CAPABILITIES) == []
+    assert problems(SpoonityPOS, SpoonityIntegration, CAPABILITIES | SPOONITY.capabilities) == []
 
 
 def test_connection_hides_its_keys():
@@ -270,3 +276,26 @@ def test_loyalty_pay_pays_the_order(sim, pos):
 
 def test_reference_is_shared():
     assert issubclass(SpoonityPOS, SpoonityReference)
+
+
+def test_the_kiosk_runs_the_same_workflow_and_names_itself_as_cashier(sim):
+    keys = {"kiosk-1": sim.api_key(None, 0)}
+    kiosk = SpoonityKiosk(Connection(BASE, keys))
+    try:
+        assert problems(SpoonityKiosk, SpoonityIntegration, CAPABILITIES | SPOONITY.capabilities) == []
+        kiosk.start_session("kiosk-1")
+        john = sim.customer("regular")
+        assert kiosk.identify_by_token(john.barcode).customer_id == str(john.id)
+        kiosk.add_product("PSC-COFFEE")
+        assert kiosk.pay(PaymentOutcome.APPROVED).status == "paid"
+        [sent] = orders_sent(sim)
+        assert sent["cashier"] == {"id": "kiosk-1", "name": "Self-service kiosk kiosk-1"}
+    finally:
+        kiosk.close()
+
+
+def test_the_api_key_never_reaches_the_http_library_log(sim, pos, caplog):
+    caplog.set_level(logging.DEBUG)
+    pos.identify_by_email("john.smith@example.com")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "api_key=***" in logged and sim.api_key(None, 0) not in logged
