@@ -52,6 +52,7 @@ from poscert.scenarios import (
     requirements_of,
     scenario_title,
 )
+from poscert.source_trees import enable as keep_source_trees
 from poscert.step_cache import enable as cache_step_lookup
 
 
@@ -207,8 +208,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             run.not_applicable[item.nodeid] = reason
             item.add_marker(pytest.mark.skip(reason=reason))
     items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)  # stable: order kept otherwise
-    if scenarios:  # a certification's steps are looked up once each, not once per scenario (poscert.step_cache)
+    if scenarios:  # pytest-bdd's lookups and pytest's source parses, once each per certification, not per use
         cache_step_lookup(config)
+        keep_source_trees(config)
 
 
 # -- outcomes -----------------------------------------------------------------------

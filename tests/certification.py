@@ -7,14 +7,18 @@ second of start-up); the tests of one target read the same run.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from poscert.base.catalog import load_catalog
 from poscert.cli import main
 from poscert.drivers.cases import Cases
+from poscert.platforms import platform
 
 OK = {"pass", "not_applicable"}
 
@@ -46,17 +50,73 @@ def targets(
     return {name: args if name in with_evidence else [*args, "--no-allure"] for name, args in found.items()}
 
 
+@dataclass(frozen=True)
+class Matrix:
+    """One platform's targets: its references, its broken integrations and conforming variants."""
+
+    platform: str
+    with_evidence: frozenset[str]  # the runs whose Allure evidence a test reads
+    declared_only: frozenset[str] = frozenset()  # requirements no reference runs: they need a missing capability
+
+    @cached_property
+    def broken(self) -> Cases:
+        return importlib.import_module(f"poscert.drivers.{self.platform}.broken").BROKEN
+
+    @cached_property
+    def conforming(self) -> Cases:
+        return importlib.import_module(f"poscert.drivers.{self.platform}.conforming").CONFORMING
+
+    @property
+    def references(self) -> Mapping[str, str]:
+        return platform(self.platform).references
+
+    @cached_property
+    def arguments(self) -> dict[str, list[str]]:
+        return targets(
+            f"poscert.drivers.{self.platform}", self.broken, self.conforming, self.references, set(self.with_evidence)
+        )
+
+
+MATRICES = {
+    matrix.platform: matrix
+    for matrix in (
+        # PONGO-REWARD-04 is a MAY for integrations that lack vouchers or a product catalog: the references have both.
+        Matrix(
+            "pongo",
+            frozenset({"kiosk", "pos", "LogsTheToken", "TokenHeaderWhenRedeeming"}),
+            frozenset({"PONGO-REWARD-04"}),
+        ),
+        Matrix("punchh", frozenset({"pos", "LogsTheKeys"})),
+        Matrix("spoonity", frozenset({"kiosk", "pos", "LogsTheApiKey"})),
+    )
+}
+
+
 class Runs:
-    """A target's certification, run on first use; every later test of this worker reads the same run."""
+    """`runs[platform][target]`: a target's certification, run on first use; every later test of this worker
+    reads the same run."""
 
-    def __init__(self, platform: str, root: Path, arguments: Mapping[str, list[str]]) -> None:
-        self.platform, self.root, self.arguments = platform, root, arguments
-        self.done: dict[str, dict] = {}
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.done: dict[tuple[str, str], dict] = {}
 
-    def __getitem__(self, name: str) -> dict:
-        if name not in self.done:
-            self.done[name] = certify(self.platform, self.root / name, self.arguments[name])
-        return self.done[name]
+    def __getitem__(self, platform_name: str) -> PlatformRuns:
+        return PlatformRuns(self, platform_name)
+
+    def run(self, platform_name: str, target: str) -> dict:
+        if (platform_name, target) not in self.done:
+            arguments = MATRICES[platform_name].arguments[target]
+            self.done[platform_name, target] = certify(platform_name, self.root / platform_name / target, arguments)
+        return self.done[platform_name, target]
+
+
+@dataclass(frozen=True)
+class PlatformRuns:
+    runs: Runs
+    platform: str
+
+    def __getitem__(self, target: str) -> dict:
+        return self.runs.run(self.platform, target)
 
 
 def results(doc: dict) -> dict[str, str]:
