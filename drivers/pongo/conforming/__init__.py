@@ -1,7 +1,7 @@
 """Conforming Pongo variants: integrations that satisfy a requirement in another way the guides allow
 (another documented endpoint, the opt-in on the order, no product catalog). The project's tests
 certify every one and expect it certified, with its requirement passed
-(tests/test_certification_pongo.py).
+(tests/test_verdicts.py).
 """
 
 from poscert.drivers.pongo.conforming.customers import *  # noqa: F403

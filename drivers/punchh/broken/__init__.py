@@ -1,6 +1,6 @@
 """Broken Punchh integrations: each is a reference with exactly one realistic mistake, and names the
 requirement it breaks and the guide sentence it violates. The project's tests certify every one and
-expect a failure on that requirement and no other (tests/test_certification_punchh.py).
+expect a failure on that requirement and no other (tests/test_verdicts.py).
 
 Grouped by the part of the guide they read; every class is importable from here
 (`--driver poscert.drivers.punchh.broken:NeverCommits`).

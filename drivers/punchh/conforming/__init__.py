@@ -1,7 +1,7 @@
 """Conforming Punchh variants: integrations that satisfy a requirement in another way the guide allows
 (another documented call, another spelling of the same receipt, Receipt Details for every check).
 The project's tests certify every one and expect it certified, with its requirement passed
-(tests/test_certification_punchh.py).
+(tests/test_verdicts.py).
 """
 
 from poscert.drivers.punchh.conforming.checkins import *  # noqa: F403

@@ -1,7 +1,7 @@
 """Conforming Spoonity variants: integrations that satisfy a requirement in another way the guide allows
 (another documented identifier, the guide's own void body, closing sessions even when Spoonity would).
 The project's tests certify every one and expect it certified, with its requirement passed
-(tests/test_certification_spoonity.py).
+(tests/test_verdicts.py).
 """
 
 from poscert.drivers.spoonity.conforming.registry import CONFORMING
