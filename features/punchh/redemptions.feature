@@ -54,14 +54,6 @@ Feature: Redemptions 2.0: looked up and queried before payment, committed only a
     Then the redemptions were committed once, after the payment, with the receipt that was queried
     And the chosen reward is used up in Punchh
 
-  @REQ:PUNCHH-RED-04
-  Scenario: A declined payment paid again commits the redemptions once, after the payment
-    When the guest orders 2 products
-    And the guest chooses the "$2 Off Your Order" reward
-    And the discounts are applied to the order
-    And the payment is declined
-    And the guest pays by card
-    Then the redemptions were committed once, after the payment, with the receipt that was queried
 
   @REQ:PUNCHH-RED-05
   Scenario Outline: Nothing is committed for an order that is not paid
@@ -77,3 +69,12 @@ Feature: Redemptions 2.0: looked up and queried before payment, committed only a
       | the payment is declined  |
       | the payment is abandoned |
       | the order is cancelled   |
+
+  @REQ:PUNCHH-RED-05
+  Scenario: A declined payment commits nothing, even when the guest then pays by card
+    When the guest orders 2 products
+    And the guest chooses the "$2 Off Your Order" reward
+    And the discounts are applied to the order
+    And the payment is declined
+    And the guest pays by card
+    Then nothing was committed between the declined payment and the one that went through

@@ -68,7 +68,7 @@ def orders_not_paid(world: PunchhWorld, what: str) -> None:
 @when("the guest orders a product and the order is cancelled")
 def orders_and_cancels(world: PunchhWorld) -> None:
     orders(world, "a product")
-    world.order = world.driver.cancel()
+    world.cancel()
 
 
 @when("the next guest orders a product without identifying and pays by card")
@@ -95,7 +95,7 @@ def payment_fails(world: PunchhWorld, what: str) -> None:
 
 @when("the order is cancelled")
 def cancels(world: PunchhWorld) -> None:
-    world.order = world.driver.cancel()
+    world.cancel()
 
 
 # -- discounts ------------------------------------------------------------------------------------
@@ -260,13 +260,23 @@ def account(world: PunchhWorld) -> tuple[int, list[str]]:
 
 @then("nothing was committed, and the guest keeps every reward and point")
 def nothing_committed(world: PunchhWorld) -> None:
-    """Nothing taken from the guest: every reward as it was, not a point fewer. Points the order earned (a
-    check-in before payment) are not a commit: PUNCHH-CHK-01 judges when the order is checked in."""
-    sent = world.commits()
-    assert not sent, f"redemptions were committed for an order not paid: {[x.title() for x in sent]}"
+    """Nothing committed from the failed payment on, and nothing taken from the guest. A commit sent before the
+    payment is PUNCHH-RED-04's to judge, as are points a check-in before payment earned (PUNCHH-CHK-01's)."""
+    failed = world.failed_payment()
+    late = [x.title() for x in world.commits() if x.seq > failed.seq]
+    assert not late, f"redemptions were committed for an order not paid: {late}"
+    if any(x.seq < failed.seq for x in world.commits()):
+        return
     (points, rewards), (points_before, rewards_before) = account(world), world.account_before
     assert rewards == rewards_before, f"the guest's rewards changed: {rewards_before} -> {rewards}"
     assert points >= points_before, f"the guest lost {points_before - points} points"
+
+
+@then("nothing was committed between the declined payment and the one that went through")
+def nothing_committed_while_declined(world: PunchhWorld) -> None:
+    failed, paid = world.failed_payment(), world.payment()
+    between = [x.title() for x in world.commits() if failed.seq < x.seq < paid.seq]
+    assert not between, f"redemptions were committed for a declined payment: {between}"
 
 
 # -- PUNCHH-CHK-01 / PUNCHH-ID-01: the check-in after payment -------------------------------------------

@@ -82,6 +82,19 @@ class PunchhWorld(World):
         self.order = self.driver.pay(outcome)
         return self.order
 
+    def cancel(self) -> OrderView:
+        """The staff voids the open order: marked in the journal like a payment that failed."""
+        self.ensure_session()
+        self.journal.event("payment", outcome="cancelled")
+        self.order = self.driver.cancel()
+        return self.order
+
+    def failed_payment(self) -> Event:
+        """The last payment that did not go through (declined, abandoned, or the order cancelled)."""
+        failed = [e for e in self.journal.events("payment") if e.detail["outcome"] != PaymentOutcome.APPROVED.value]
+        assert failed, "the scenario has no failed payment"
+        return failed[-1]
+
     def payment(self) -> Event:
         """The approved payment of the scenario (the last one)."""
         approved = [e for e in self.journal.events("payment") if e.detail["outcome"] == PaymentOutcome.APPROVED.value]

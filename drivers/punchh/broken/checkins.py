@@ -12,7 +12,7 @@ from poscert.drivers.order import Order
 from poscert.drivers.punchh.broken.registry import breaks
 from poscert.drivers.punchh.client import PunchhError, expect
 from poscert.drivers.punchh.contract import Connection
-from poscert.drivers.punchh.integration import Session, new_punchh_key
+from poscert.drivers.punchh.integration import Session, check_digit, new_punchh_key
 from poscert.drivers.punchh.reference import PunchhPOS
 from poscert.drivers.till import Pending, Visit
 
@@ -87,6 +87,35 @@ class BarcodeWithoutCheckDigit(PunchhPOS):
         assert isinstance(visit, Session)
         self._printed = self._printed.replace(f"Barcode {self._barcode}", f"Barcode {visit.punchh_key}")
         self._barcode = visit.punchh_key
+
+
+@breaks("PUNCHH-CHK-02", guide=PROPER_EAN13)
+class CheckDigitWeightsSwapped(PunchhPOS):
+    """Computes the EAN-13 check digit with the weights the wrong way round (3, 1, 3… from the left); its keys come
+    from a counter whose check digits this always gets wrong."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._next_key = 374951002060  # a key of Punchh's support articles; the next ones follow it
+
+    def _new_visit(self, location: str, order: Order) -> Session:
+        visit = super()._new_visit(location, order)
+        while swapped_check_digit(f"{self._next_key:012d}") == check_digit(f"{self._next_key:012d}"):
+            self._next_key += 1
+        visit.punchh_key, self._next_key = f"{self._next_key:012d}", self._next_key + 1
+        return visit
+
+    def _settle(self, visit: Visit) -> None:
+        super()._settle(visit)
+        assert isinstance(visit, Session)
+        wrong = visit.punchh_key + str(swapped_check_digit(visit.punchh_key))
+        self._printed = self._printed.replace(f"Barcode {self._barcode}", f"Barcode {wrong}")
+        self._barcode = wrong
+
+
+def swapped_check_digit(digits: str) -> int:
+    total = sum(int(d) * (1 if i % 2 else 3) for i, d in enumerate(digits))
+    return (10 - total % 10) % 10
 
 
 @breaks("PUNCHH-CHK-03")

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from poscert.drivers.contract import REWARD_NOT_USABLE, OrderView, ShownReward
+from poscert.drivers.contract import REWARD_NOT_USABLE, OrderView, PaymentOutcome, ShownReward
 from poscert.drivers.order import Voucher
 from poscert.drivers.punchh.broken.registry import breaks
 from poscert.drivers.punchh.client import PunchhClient
@@ -167,6 +167,27 @@ class CommitsWithThePaidAmount(PunchhPOS):
         if visit.order.status == "paid":
             found["subtotal_amount"] = found["receipt_amount"] = dollars(visit.order.total)
         return found
+
+
+@breaks("PUNCHH-RED-04", guide=NOW_PAID)
+class CommitsWithTheQuery(PunchhPOS):
+    """Commits the redemptions right after the query confirms them, before the order is paid."""
+
+    def _query(self, visit: Session) -> None:
+        super()._query(visit)
+        if visit.queried is not None:
+            self.punchh.pos("POST", BATCH, json=self._order_body(visit))
+
+
+@breaks("PUNCHH-RED-05")
+class CommitsWhenDeclined(PunchhPOS):
+    """Commits the redemptions as soon as the guest presses "pay", whatever the card terminal answers."""
+
+    def pay(self, outcome: PaymentOutcome) -> OrderView:
+        visit = self._current()
+        if outcome is PaymentOutcome.DECLINED and visit.order.is_open and visit.queried is not None:
+            self.punchh.pos("POST", BATCH, json=self._order_body(visit))
+        return super().pay(outcome)
 
 
 @breaks("PUNCHH-RED-05")
