@@ -171,18 +171,21 @@ class PunchhReference(Till[Session]):
                 return self._show(
                     visit, LoyaltyScreen(messages=["That code is not valid."], notices={CUSTOMER_NOT_FOUND})
                 )
-            visit.otp_to = visit.verifier = None
-            token = answer.json()["access_token"]
-            # The access token names the guest at the POS (Find User, lookup_field user_token).
-            found = self.punchh.pos(
-                "GET", "/api/pos/users/find", json={"lookup_field": "user_token", "lookup_value": token}
-            )
-            guest = expect(found, 200)
+            to, visit.otp_to, visit.verifier = visit.otp_to, None, None
+            query = self._signed_in(answer.json()["access_token"], to)
         except PunchhError as error:
             log.warning("sign-in failed: %s", error)
             return self._show(visit, LoyaltyScreen(messages=[UNAVAILABLE], notices={LOYALTY_UNAVAILABLE}))
-        query = {"email": guest["email"]} if guest.get("email") else {"phone": guest["phone"]}
         return self._look_up(query)
+
+    def _signed_in(self, token: str, to: dict[str, str]) -> dict[str, str]:
+        """How to look up the guest Verify OTP signed in: the access token names them at the POS (Find User,
+        `lookup_field: user_token`), whatever the code was sent to."""
+        found = self.punchh.pos(
+            "GET", "/api/pos/users/find", json={"lookup_field": "user_token", "lookup_value": token}
+        )
+        guest = expect(found, 200)
+        return {"email": guest["email"]} if guest.get("email") else {"phone": guest["phone"]}
 
     def _look_up(self, query: dict[str, str]) -> LoyaltyScreen:
         """User Look-up and Fetch Balance: the guest, their balance, rewards and offers."""

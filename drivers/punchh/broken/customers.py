@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from poscert.drivers.contract import CUSTOMER_NOT_FOUND, LOYALTY_UNAVAILABLE, LoyaltyScreen
+from poscert.drivers.contract import CUSTOMER_NOT_FOUND, LoyaltyScreen
 from poscert.drivers.order import Order
 from poscert.drivers.punchh.broken.registry import breaks
 from poscert.drivers.punchh.client import PunchhUnavailable
-from poscert.drivers.punchh.integration import UNAVAILABLE, VERIFY_OTP, Session, normalize_phone
+from poscert.drivers.punchh.integration import Session, normalize_phone
 from poscert.drivers.punchh.reference import PunchhPOS
 
 ATTACHED = "This identity is attached to the order and payment to help the loyalty system assign loyalty credits to the user for making a purchase. (003)"
@@ -68,26 +68,8 @@ class UnknownGuestNotTold(PunchhPOS):
 class TokenIgnoredAfterVerify(PunchhPOS):
     """Verifies the code, then looks the guest up by the email or phone they typed, never using the access token."""
 
-    def verify_otp(self, otp: str) -> LoyaltyScreen:
-        visit = self._visit()
-        if visit.otp_to is None or visit.verifier is None:
-            raise ValueError("send_otp first")
-        body = {
-            "client": self.connection.client_id,
-            **visit.otp_to,
-            "token": otp.strip(),
-            "code_verifier": visit.verifier,
-            "privacy_policy": True,
-            "terms_and_conditions": True,
-        }
-        try:
-            answer = self.punchh.signed(VERIFY_OTP, body)
-        except PunchhUnavailable:
-            return self._show(visit, LoyaltyScreen(messages=[UNAVAILABLE], notices={LOYALTY_UNAVAILABLE}))
-        if answer.status_code != 200:
-            return self._show(visit, LoyaltyScreen(messages=["That code is not valid."], notices={CUSTOMER_NOT_FOUND}))
-        to, visit.otp_to, visit.verifier = visit.otp_to, None, None
-        return self._look_up({"email": to["email"]} if "email" in to else {"phone": to["phone_number"]})
+    def _signed_in(self, token: str, to: dict[str, str]) -> dict[str, str]:
+        return {"email": to["email"]} if "email" in to else {"phone": to["phone_number"]}
 
 
 @breaks("PUNCHH-AUTH-02")
