@@ -88,13 +88,37 @@ def certify(ns: argparse.Namespace) -> int:
 
 
 def serve(ns: argparse.Namespace) -> int:
-    import uvicorn
+    from poscert.simulators.core import server
 
-    from poscert.simulators.core.transports import AsgiApp
-
-    sim = simulator_class(ns.platform)(seed=ns.seed)
-    print(f"poscert: {ns.platform} simulator on http://{ns.host}:{ns.port} (admin under /_poscert)")
-    uvicorn.run(AsgiApp(sim), host=ns.host, port=ns.port, log_level="warning")
+    names = list(platforms()) if ns.platform == "all" else [ns.platform]
+    if ns.journal_limit < 1:
+        print("poscert: --journal-limit must be at least 1", file=sys.stderr)
+        return 4
+    token = ns.admin_token or os.environ.get("POSCERT_ADMIN_TOKEN") or server.new_token()
+    spill = server.spill_dir(ns.journal_spill)
+    try:
+        served = server.build(
+            [simulator_class(name) for name in names],
+            host=ns.host,
+            port=ns.port,
+            seed=ns.seed,
+            dataset=ns.dataset,
+            admin_token=token,
+            extra_hosts=tuple(ns.allow_host),
+            journal_limit=ns.journal_limit,
+            spill_dir=spill,
+            deliver_webhooks=ns.webhooks,
+        )
+    except KeyError as unknown:  # an unknown dataset: the platform's loader names the known ones
+        print(f"poscert: {unknown.args[0] if unknown.args else unknown}", file=sys.stderr)
+        return 4
+    try:  # every port bound before anything is printed: a busy one fails the start, not the first request
+        sockets = server.listening_sockets(ns.host, [one.port for one in served])
+    except OSError as busy:
+        print(f"poscert: cannot listen on {ns.host}, ports {served[0].port}-{served[-1].port}: {busy}", file=sys.stderr)
+        return 4
+    print(server.banner(served, ns.host, token, spill), flush=True)
+    server.run(served, sockets)
     return 0
 
 
@@ -155,11 +179,45 @@ def parser() -> argparse.ArgumentParser:
     )
     cert.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments (-k, -x, ...)")
     cert.set_defaults(run=certify)
-    srv = sub.add_parser("serve", help="serve a simulator on localhost")
-    srv.add_argument("--platform", required=True, choices=names)
-    srv.add_argument("--host", default="127.0.0.1")
-    srv.add_argument("--port", type=int, default=8080)
+    srv = sub.add_parser("serve", help="serve simulators on localhost (see docs/standalone-simulators.md)")
+    srv.add_argument(
+        "--platform", required=True, choices=[*names, "all"], help="all: each platform on the next port, in order"
+    )
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (anything but loopback warns)")
+    srv.add_argument("--port", type=int, default=8080, help="the (first) port")
     srv.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    srv.add_argument("--dataset", default="default")
+    srv.add_argument(
+        "--admin-token",
+        default=None,
+        help="the admin API's bearer token (default: $POSCERT_ADMIN_TOKEN, else a new one, printed)",
+    )
+    srv.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another name clients use in Host (e.g. this machine's LAN name with --host 0.0.0.0)",
+    )
+    srv.add_argument(
+        "--journal-limit",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="exchanges kept in memory per simulator; older ones spill to a JSON Lines file (default 10000)",
+    )
+    srv.add_argument(
+        "--journal-spill",
+        default=None,
+        metavar="DIR",
+        help="where older exchanges go, <platform>-journal.jsonl (default: a new temporary folder; none: dropped)",
+    )
+    srv.add_argument(
+        "--no-webhooks",
+        dest="webhooks",
+        action="store_false",
+        help="journal webhooks without delivering them over HTTP",
+    )
     srv.set_defaults(run=serve)
     api = sub.add_parser("openapi", help="print the OpenAPI document assembled from routes and schemas")
     api.add_argument("--platform", required=True, choices=names)

@@ -19,15 +19,17 @@ def test_openapi_prints_the_document_assembled_from_routes_and_schemas(capsys):
 
 
 def test_serve_answers_on_localhost_with_pongo_errors_and_an_admin_api():
-    with serving([sys.executable, "-m", "poscert.cli", "serve", "--platform", "pongo"]) as base:
+    with serving([sys.executable, "-m", "poscert.cli", "serve", "--platform", "pongo", "--admin-token", "t"]) as base:
+        admin = {"authorization": "Bearer t"}
         health = httpx.get(f"{base}/_poscert/health")
         assert health.json()["platform"] == "pongo"
         refused = httpx.post(f"{base}/v1/orders", json={"order_id": "1"})
         assert refused.status_code == 401 and refused.json() == {"message": "Unauthenticated."}
-        journal = httpx.get(f"{base}/_poscert/journal").json()
+        assert httpx.get(f"{base}/_poscert/journal").status_code == 401  # the admin API wants its token
+        journal = httpx.get(f"{base}/_poscert/journal", headers=admin).json()
         assert [x["path"] for x in journal] == ["/v1/orders"]
-        assert httpx.post(f"{base}/_poscert/reset").status_code == 204
-        assert httpx.get(f"{base}/_poscert/journal").json() == []
+        assert httpx.post(f"{base}/_poscert/reset", headers=admin).status_code == 204
+        assert httpx.get(f"{base}/_poscert/journal", headers=admin).json() == []
 
 
 def test_certify_refuses_a_driver_it_cannot_load(tmp_path, capsys):

@@ -21,5 +21,9 @@ class SimClock:
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
 
+    def set(self, now: datetime) -> None:
+        """Jump to a given instant (the served admin API's `{"now": ...}`); a naive time is read as UTC."""
+        self._now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
     def reset(self) -> None:
         self._now = self._start

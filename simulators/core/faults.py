@@ -61,3 +61,39 @@ class FaultPlan:
 
     def clear(self) -> None:
         self._faults.clear()
+
+    def pending(self) -> list[Fault]:
+        """The faults still armed (some calls left), in the order they were armed."""
+        return [fault for fault in self._faults if fault.times > 0]
+
+
+@dataclass
+class Latency:
+    """Added latency before an operation is answered, for a number of calls: a slow network or platform.
+    Applied by the served app (it sleeps without blocking other requests), never by the pipeline."""
+
+    operation: str
+    milliseconds: float
+    times: int = 1
+
+
+class LatencyPlan:
+    def __init__(self) -> None:
+        self._delays: list[Latency] = []
+
+    def arm(self, latency: Latency) -> None:
+        self._delays.append(latency)
+
+    def take(self, operation: str) -> float:
+        """The seconds to wait before this call (0: none), spending one of the armed calls."""
+        for latency in self._delays:
+            if latency.operation == operation and latency.times > 0:
+                latency.times -= 1
+                return latency.milliseconds / 1000
+        return 0.0
+
+    def pending(self) -> list[Latency]:
+        return [latency for latency in self._delays if latency.times > 0]
+
+    def clear(self) -> None:
+        self._delays.clear()

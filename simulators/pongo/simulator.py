@@ -119,6 +119,30 @@ class PongoSimulator(Simulator):
     def known_secrets(self) -> set[str]:
         return self.state.secrets()
 
+    def credentials(self) -> dict[str, Any]:
+        """What Pongo hands a partner for this dataset: its OAuth client, and each merchant's back-office
+        login (what the consent form and the password grant take). Shown by `poscert serve`, never journaled."""
+        client = self.data.client
+        return {
+            "oauth_clients": [
+                {
+                    "name": client.name,
+                    "client_id": client.client_id,
+                    "client_secret": client.client_secret,
+                    "redirect_uris": list(client.redirect_uris),
+                }
+            ],
+            "merchants": [
+                {
+                    "slug": slug,
+                    "name": profile.name,
+                    "login_email": self.state.logins[slug].email,
+                    "login_password": self.state.logins[slug].password,
+                }
+                for slug, profile in self.data.merchants.items()
+            ],
+        }
+
 
 def _unknown_input(violation: Violation) -> bool:
     """An unknown field, or input an operation takes none of (a query on POST, a body on GET)."""

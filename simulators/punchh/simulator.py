@@ -182,6 +182,24 @@ class PunchhSimulator(Simulator):
     def error_too_large(self) -> PlatformError:
         return errors.too_large()
 
+    def credentials(self) -> dict[str, Any]:
+        """What Punchh hands a partner for this dataset: each business's key, its locations' keys (the POS
+        `Token token=<location key>, btoken=<business key>`), and its Advanced Authentication client."""
+        return {
+            "businesses": [
+                {
+                    "slug": slug,
+                    "name": profile.name,
+                    "business_key": profile.business_key,
+                    "locations": [
+                        {"id": loc.id, "name": loc.name, "location_key": loc.location_key} for loc in profile.locations
+                    ],
+                    "advanced_auth_client": {"client_id": profile.client.client_id, "secret": profile.client.secret},
+                }
+                for slug, profile in self.data.businesses.items()
+            ]
+        }
+
     def known_secrets(self) -> set[str]:
         secrets = self.state.secrets()
         for slug in self.backends:

@@ -118,6 +118,22 @@ class SpoonitySimulator(Simulator):
     def known_secrets(self) -> set[str]:
         return set(self.data.api_keys)
 
+    def credentials(self) -> dict[str, Any]:
+        """What Spoonity hands a partner for this dataset: each location's `api_key`, by vendor."""
+        return {
+            "vendors": [
+                {
+                    "slug": slug,
+                    "id": profile.id,
+                    "name": profile.name,
+                    "locations": [
+                        {"id": loc.id, "name": loc.name, "api_key": loc.api_key} for loc in profile.locations
+                    ],
+                }
+                for slug, profile in self.data.vendors.items()
+            ]
+        }
+
 
 def _field(pointer: str) -> str:
     """`/line_items/0/price` → `line_items[0].price`; the whole body → `body`."""
