@@ -69,7 +69,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--poscert-driver",
         default=None,
         metavar="SPEC",
-        help="integration under test, package.module:Class (default: the platform's bundled reference)",
+        help="integration under test: package.module:Class, or http://host:port for one driven over HTTP "
+        "(poscert-driver/1, docs/http-driver.md); default: the platform's bundled reference",
     )
     group.addoption("--poscert-kind", default=None, choices=KIND_TAGS, help="kiosk or pos (default: the driver's own)")
     group.addoption("--poscert-seed", type=int, default=DEFAULT_SEED, help="seed of the simulator datasets (Faker)")

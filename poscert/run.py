@@ -24,6 +24,7 @@ from poscert.driver_check import problems
 from poscert.drivers.contract import CAPABILITIES
 from poscert.guard import GuardedDriver, TimeLimits, build
 from poscert.platforms import load_object, platform
+from poscert.remote import RemoteError, RemoteIntegration, driver_host, is_remote, remote_driver
 from poscert.results import (
     BROKEN,
     INTERRUPTED,
@@ -51,6 +52,8 @@ class CertificationRun:
     not_applicable: dict[str, str] = field(default_factory=dict)  # node id -> why, decided at collection
     limits: TimeLimits = field(default_factory=TimeLimits)  # per driver call and per run
     stopped: tuple[str, str, int] | None = None  # (outcome, reason, exit code) of a run that did not complete
+    # Where the simulator is served on localhost for a remote integration (set by the `platform_sim` fixture).
+    served_url: str | None = None
     _driver: tuple[str, type, str] | None = None
     _journal: Journal | None = None
     _seen_secrets: set[str] = field(default_factory=set)
@@ -87,6 +90,24 @@ class CertificationRun:
     @property
     def kind(self) -> str:
         return self._resolved()[2]
+
+    @property
+    def remote(self) -> bool:
+        """The integration is driven over HTTP (`--driver http://...`): it reaches the simulator over real HTTP."""
+        return is_remote(self.config.getoption("--poscert-driver"))
+
+    @property
+    def remote_host(self) -> str | None:
+        """The host of a remote integration's driver: the harness's own requests to it are never intercepted."""
+        return driver_host(self.config.getoption("--poscert-driver")) if self.remote else None
+
+    @property
+    def base_url(self) -> str:
+        """The base URL the integration is given in its connection: the platform's real one, intercepted
+        in-process, or the address the simulator is served on when the integration runs elsewhere."""
+        if self.served_url is not None:
+            return self.served_url
+        return f"https://{platform(self.platform).hosts[0]}"
 
     def secrets(self) -> set[str]:
         """Every secret issued so far in the run: a simulator forgets its own at each scenario's reset."""
@@ -128,6 +149,11 @@ class CertificationRun:
             self.stop(BROKEN, str(refused), pytest.ExitCode.USAGE_ERROR)
             raise
 
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        cls = self._driver[1] if self._driver else None
+        if isinstance(cls, type) and issubclass(cls, RemoteIntegration):
+            cls.endpoint.close()  # the run's one HTTP client to a remote driver
+
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
         stopped = excinfo.value
         reason = getattr(stopped, "msg", None) or str(stopped) or "interrupted (Ctrl-C)"
@@ -143,6 +169,8 @@ class CertificationRun:
             None,
             self.config.getoption("--poscert-kind"),
         )
+        described = getattr(cls, "described", None) or {}
+        integration = {key: described[key] for key in ("name", "version") if key in described}
         return {
             "platform": self.platform,
             "kind": kind,
@@ -150,7 +178,8 @@ class CertificationRun:
             "capabilities": sorted(getattr(cls, "capabilities", ())),
             "seed": self.seed,
             "catalog_version": self.catalog.version,
-            "versions": versions(),
+            # A remote integration's own name and version, as its describe gave them.
+            "versions": versions() | ({"integration": " ".join(integration.values())} if integration else {}),
         }
 
 
@@ -172,10 +201,13 @@ def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[s
             raise pytest.UsageError("no platform: give --poscert-platform (or --poscert-driver)")
         references = platform(platform_name).references
         spec = references.get(kind or "kiosk") or next(iter(references.values()))
-    try:
-        cls = load_object(spec)
-    except Exception as exc:  # a SyntaxError or anything raised at import: one message, not a crash
-        raise pytest.UsageError(f"--poscert-driver {spec} could not be loaded: {_raised(exc)}") from None
+    if is_remote(spec):
+        cls = _remote_class(config, spec, platform_name)
+    else:
+        try:
+            cls = load_object(spec)
+        except Exception as exc:  # a SyntaxError or anything raised at import: one message, not a crash
+            raise pytest.UsageError(f"--poscert-driver {spec} could not be loaded: {_raised(exc)}") from None
     if not isinstance(cls, type):
         raise pytest.UsageError(f"--poscert-driver {spec} does not name a class")
     declared = getattr(cls, "kind", None)
@@ -192,6 +224,23 @@ def _resolve_driver(config: pytest.Config, platform_name: str | None) -> tuple[s
             f"({platform(platform_name).contract}):\n  - " + "\n  - ".join(found)
         )
     return spec, cls, declared or kind or "kiosk"
+
+
+def _remote_class(config: pytest.Config, spec: str, platform_name: str | None) -> type:
+    """The class of an integration driven over HTTP, from its describe; any problem is one usage error."""
+    if platform_name is None:
+        raise pytest.UsageError(
+            f"--poscert-driver {spec}: give --poscert-platform with an integration driven over HTTP"
+        )
+    try:
+        return remote_driver(
+            spec,
+            platform_name,
+            load_object(platform(platform_name).contract),
+            call_timeout=config.getoption("--poscert-call-timeout"),
+        )
+    except RemoteError as exc:
+        raise pytest.UsageError(f"--poscert-driver {spec} cannot be used: {exc}") from None
 
 
 def _raised(exc: Exception) -> str:

@@ -1,31 +1,100 @@
 """Fixtures every platform's certification shares: its simulator, built once and intercepted on the
-platform's real hostnames for the whole session, and the traces an integration leaves besides the wire."""
+platform's real hostnames for the whole session (and served on localhost for an integration driven over
+HTTP), and the traces an integration leaves besides the wire."""
 
 from __future__ import annotations
 
 import contextlib
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import uvicorn
 
 from poscert.base.journal import Journal
 from poscert.platforms import simulator_class
 from poscert.run import CertificationRun
-from poscert.simulators.core.transports import respx_router
+from poscert.simulators.core.server import listening_sockets
+from poscert.simulators.core.transports import AsgiApp, httpx_handler, respx_router
+
+SERVED_HOST = "127.0.0.1"
+SERVER_START_SECONDS = 10.0
 
 
 @pytest.fixture(scope="session")
 def platform_sim(certification_run: CertificationRun, journal: Journal) -> Iterator[Any]:
-    """The platform's simulator (schemas compiled, routes mapped once); reset by each scenario's world."""
+    """The platform's simulator (schemas compiled, routes mapped once); reset by each scenario's world.
+
+    An integration driven over HTTP runs elsewhere: the simulator is also served on localhost, and the
+    harness's own requests to that address and to the driver pass through the interception.
+    """
     sim = simulator_class(certification_run.platform)(journal, seed=certification_run.seed)
     certification_run.secret_sources.append(sim.known_secrets)
-    with respx_router(sim):
+    with contextlib.ExitStack() as stack:
+        passthrough: tuple[str, ...] = ()
+        if certification_run.remote:
+            certification_run.served_url = stack.enter_context(served(sim))
+            passthrough = tuple({SERVED_HOST, certification_run.remote_host or SERVED_HOST})
+        stack.enter_context(respx_router(sim, passthrough_hosts=passthrough))
         yield sim
+        certification_run.served_url = None
+
+
+@pytest.fixture(scope="session")
+def integration_base_url(platform_sim: Any, certification_run: CertificationRun) -> str:
+    """The base URL the integration is given in its connection: the platform's real one (intercepted), or the
+    simulator's served address when the integration is driven over HTTP."""
+    return certification_run.base_url
+
+
+@pytest.fixture(scope="session")
+def actor_transport(platform_sim: Any, certification_run: CertificationRun) -> httpx.BaseTransport | None:
+    """How the harness's own actors (a merchant's browser) reach the simulator. In-process: as the integration,
+    through the interception (None). When the simulator is served: still in-process, for the served address
+    and the platform's hostnames only, so the harness's requests never show in the logs ALL-SEC-01 reads (httpx
+    logs what comes back over a real connection, an OAuth redirect's code among it)."""
+    if certification_run.served_url is None:
+        return None
+    handler = httpx_handler(platform_sim)
+    served_at = httpx.URL(certification_run.served_url)
+    hosts = {*platform_sim.hosts, served_at.host}
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.host not in hosts:
+            raise httpx.ConnectError(f"poscert: {request.url.host} is not the platform's", request=request)
+        return handler(request)
+
+    return httpx.MockTransport(handle)
+
+
+@contextlib.contextmanager
+def served(sim: Any) -> Iterator[str]:
+    """The simulator served with uvicorn on a free localhost port, in a background thread; yields its URL."""
+    [listener] = listening_sockets(SERVED_HOST, [0])  # a free port, bound before the thread starts
+    port = listener.getsockname()[1]
+    # No logging configuration of its own (log_config=None): the run's logging, and its capture, stay as they are.
+    config = uvicorn.Config(AsgiApp(sim), log_config=None, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="poscert-served", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while not server.started and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if not server.started:
+            raise RuntimeError(f"the simulator could not be served on {SERVED_HOST}:{port}")
+        yield f"http://{SERVED_HOST}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        listener.close()
 
 
 @dataclass

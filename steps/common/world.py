@@ -20,9 +20,11 @@ ACTOR_HEADER = "x-poscert-actor"  # marks the harness's own requests: never judg
 OURS = re.compile(r"\{ours:([^}]+)\}")
 
 
-def actor_client(actor: str) -> httpx.Client:
-    """An HTTP client for one of the harness's actors (the merchant's browser, another platform)."""
-    return httpx.Client(headers={"user-agent": f"poscert {actor}", ACTOR_HEADER: actor}, follow_redirects=False)
+def actor_client(actor: str, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """An HTTP client for one of the harness's actors (the merchant's browser, another platform); `transport`
+    reaches the simulator in-process when it is served (see `actor_transport` in fixtures)."""
+    headers = {"user-agent": f"poscert {actor}", ACTOR_HEADER: actor}
+    return httpx.Client(headers=headers, follow_redirects=False, transport=transport)
 
 
 @dataclass(repr=False, kw_only=True)

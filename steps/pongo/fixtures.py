@@ -13,12 +13,12 @@ from poscert.run import CertificationRun
 from poscert.simulators.pongo.simulator import PongoSimulator
 from poscert.steps.common.fixtures import Traces
 from poscert.steps.common.world import actor_client
-from poscert.steps.pongo.world import SANDBOX, PongoWorld
+from poscert.steps.pongo.world import PongoWorld
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[httpx.Client]:
-    with actor_client("merchant-browser") as client:
+def browser(actor_transport: httpx.BaseTransport | None) -> Iterator[httpx.Client]:
+    with actor_client("merchant-browser", actor_transport) as client:
         yield client
 
 
@@ -28,12 +28,13 @@ def world(
     scenario_journal: Journal,
     certification_run: CertificationRun,
     browser: httpx.Client,
+    integration_base_url: str,
     integration_traces: Traces,  # set up first, so they hold what the integration leaves from its first step
 ) -> Iterator[PongoWorld]:
     platform_sim.reset()
     client = platform_sim.oauth_client
     connection = Connection(
-        base_url=SANDBOX,
+        base_url=integration_base_url,
         client_id=client.client_id,
         client_secret=client.client_secret,
         redirect_uri=client.redirect_uris[0],

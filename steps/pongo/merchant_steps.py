@@ -36,7 +36,8 @@ def press_connect(world: PongoWorld) -> None:
 def oauth_form_url(world: PongoWorld) -> None:
     url = urlparse(world.authorize_url)
     query = {k: v[0] for k, v in parse_qs(url.query).items()}
-    assert f"{url.scheme}://{url.netloc}" in ("https://sandbox-api.heypongo.com", "https://api.heypongo.com"), url
+    pongo = ("https://sandbox-api.heypongo.com", "https://api.heypongo.com", world.connection.base_url.rstrip("/"))
+    assert f"{url.scheme}://{url.netloc}" in pongo, url  # the base URL given: the served simulator over HTTP
     assert url.path == "/v1/oauth/form", f"the button opens {url.path}, not Pongo's OAuth form"
     assert query.get("client_id") == world.connection.client_id, "the form is not opened for the partner's client"
     assert len(query.get("state", "")) >= 16, "no unguessable state travels with the authorization request"

@@ -15,7 +15,7 @@ from poscert.drivers.punchh.contract import Connection
 from poscert.run import CertificationRun
 from poscert.simulators.punchh.simulator import PunchhSimulator
 from poscert.steps.common.fixtures import Traces
-from poscert.steps.punchh.world import BASE_URL, PunchhWorld
+from poscert.steps.punchh.world import PunchhWorld
 
 
 @pytest.fixture
@@ -23,6 +23,7 @@ def world(
     platform_sim: PunchhSimulator,
     scenario_journal: Journal,
     certification_run: CertificationRun,
+    integration_base_url: str,
     integration_traces: Traces,  # set up first, so they hold what the integration leaves from its first step
 ) -> Iterator[PunchhWorld]:
     platform_sim.reset()
@@ -30,7 +31,7 @@ def world(
     store = platform_sim.location(business)
     client = platform_sim.client(business)
     connection = Connection(
-        base_url=BASE_URL,
+        base_url=integration_base_url,
         location_key=store.location_key,
         business_key=platform_sim.data.businesses[business].business_key,
         client_id=client.client_id,
