@@ -16,15 +16,21 @@ import pytest
 
 from poscert import DEFAULT_SEED
 from poscert.base.resources import package_dir
+from poscert.bundle import Tampered
+from poscert.bundle import verify as verify_bundle
 from poscert.frame_stack import with_room
 from poscert.guard import seconds
 from poscert.platforms import platforms, simulator_class
+from poscert.reports import write_reports
 from poscert.results import (
     ALLURE_RESULTS,
     BROKEN,
+    BUNDLE,
     CERTIFICATION,
     COMPLETED,
+    JOURNAL,
     JUNIT,
+    LOG_HTML,
     ForeignFiles,
     clear_results,
     publish,
@@ -47,6 +53,10 @@ def certify_args(ns: argparse.Namespace, out: Path) -> list[str]:
         "seed": ns.seed,
         "call-timeout": ns.call_timeout,
         "run-timeout": ns.run_timeout,
+        "target": ns.target,
+        "upstream": ns.upstream,
+        "sandbox-config": ns.sandbox_config,
+        "sandbox-fixtures": ns.sandbox_fixtures,
     }
     return [
         str(steps / ns.platform),
@@ -73,18 +83,33 @@ def certify(ns: argparse.Namespace) -> int:
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     code = with_room(pytest.main, certify_args(ns, out))  # however deep the caller: see poscert.frame_stack
-    for name in (JUNIT, ALLURE_RESULTS):
-        publish(out / name)
+    staged(out / JUNIT).unlink(missing_ok=True)  # pytest's own JUnit: the plugin wrote poscert's (poscert.junit)
+    publish(out / ALLURE_RESULTS)
     report = out / CERTIFICATION
     if not report.exists():  # pytest refused its arguments before the plugin started
-        write_certification(report, [], {}, BROKEN, f"pytest refused the run (exit {int(code)})")
+        doc = write_certification(report, [], {}, BROKEN, f"pytest refused the run (exit {int(code)})")
+        write_reports(out, doc)
     doc = json.loads(report.read_text(encoding="utf-8"))
     if doc["outcome"] != COMPLETED:
         print(f"poscert: not certified: the run did not complete ({doc['outcome']}); see {report}", file=sys.stderr)
         return max(int(code), 2)
     evidence = f"\nallure results: {out / ALLURE_RESULTS}" if ns.allure else ""
-    print(f"\nresults: {report}{evidence}\njunit: {out / JUNIT}\njournal: {out / 'journal.jsonl'}")
+    print(
+        f"\nresults: {report}{evidence}\njunit: {out / JUNIT}\njournal: {out / JOURNAL}"
+        f"\nlog: {out / LOG_HTML} (.md, .json)\nbundle: {out / BUNDLE} (check it with: poscert verify)"
+    )
     return 0 if doc["certified"] else 1
+
+
+def verify(ns: argparse.Namespace) -> int:
+    """Exit 0 when every file of the bundle matches its manifest, 1 naming the first that does not."""
+    try:
+        checked = verify_bundle(Path(ns.bundle))
+    except Tampered as changed:
+        print(f"poscert verify: REJECTED: {changed}", file=sys.stderr)
+        return 1
+    print(f"poscert verify: OK: {checked.files} files match the manifest of {ns.bundle}; {checked.summary}")
+    return 0
 
 
 def serve(ns: argparse.Namespace) -> int:
@@ -177,6 +202,25 @@ def parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="the run stops, interrupted (exit 2), when it takes longer (default: no limit)",
     )
+    cert.add_argument(
+        "--target",
+        choices=["simulator", "sandbox"],
+        default=None,
+        help="certify against the embedded simulator (default) or a live sandbox behind a recording proxy",
+    )
+    cert.add_argument("--upstream", default=None, metavar="URL", help="with --target sandbox: the sandbox's base URL")
+    cert.add_argument(
+        "--sandbox-config",
+        default=None,
+        metavar="FILE",
+        help="the sandbox's credentials, TOML or JSON (or POSCERT_<PLATFORM>_... variables); never on the command line",
+    )
+    cert.add_argument(
+        "--sandbox-fixtures",
+        default=None,
+        metavar="FILE",
+        help="what the sandbox holds that scenarios read instead of the simulator's state (docs/sandbox-mode.md)",
+    )
     cert.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments (-k, -x, ...)")
     cert.set_defaults(run=certify)
     srv = sub.add_parser("serve", help="serve simulators on localhost (see docs/standalone-simulators.md)")
@@ -219,6 +263,9 @@ def parser() -> argparse.ArgumentParser:
         help="journal webhooks without delivering them over HTTP",
     )
     srv.set_defaults(run=serve)
+    check = sub.add_parser("verify", help="check an evidence bundle against its manifest (exit 1 on any change)")
+    check.add_argument("bundle", metavar="BUNDLE", help=f"a run's {BUNDLE}")
+    check.set_defaults(run=verify)
     api = sub.add_parser("openapi", help="print the OpenAPI document assembled from routes and schemas")
     api.add_argument("--platform", required=True, choices=names)
     api.set_defaults(run=openapi)

@@ -26,11 +26,14 @@ from poscert.base.redaction import scrub_text
 from poscert.base.resources import package_dir
 from poscert.guard import DriverFault, TimeLimits, seconds
 from poscert.platforms import platforms
+from poscert.provenance import STARTED, certification_meta, now
+from poscert.reports import write_reports
 from poscert.results import (
     BROKEN,
     CERTIFICATION,
     COMPLETED,
     JOURNAL,
+    PLUGIN_RESULTS,
     ScenarioOutcome,
     blocking,
     certify,
@@ -41,6 +44,16 @@ from poscert.results import (
     write_certification,
 )
 from poscert.run import KIND_TAGS, RUN_KEY, CertificationRun, run_of
+from poscert.sandbox import (
+    NEEDS_STATE,
+    SIMULATOR,
+    SIMULATOR_ONLY_TAG,
+    TARGETS,
+    described,
+    drift_of,
+    masked_upstream,
+)
+from poscert.scenario_steps import scenario_steps
 from poscert.scenarios import (
     NEEDS_TAG,
     REQ_TAG,
@@ -90,6 +103,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="the run stops, interrupted, when it takes longer (default: no limit)",
     )
     group.addoption(
+        "--poscert-target",
+        default=SIMULATOR,
+        choices=TARGETS,
+        help="what the integration is certified against: the embedded simulator (default), or a live sandbox "
+        "behind a recording proxy (with --poscert-upstream; docs/sandbox-mode.md)",
+    )
+    group.addoption(
+        "--poscert-upstream",
+        default=None,
+        metavar="URL",
+        help="the sandbox's base URL, with --poscert-target sandbox (no credentials in it)",
+    )
+    group.addoption(
+        "--poscert-sandbox-config",
+        default=None,
+        metavar="FILE",
+        help="the sandbox's credentials, TOML or JSON (or POSCERT_<PLATFORM>_... variables); never on the command line",
+    )
+    group.addoption(
+        "--poscert-sandbox-fixtures",
+        default=None,
+        metavar="FILE",
+        help="what the sandbox holds that scenarios read instead of the simulator's state, TOML or JSON",
+    )
+    group.addoption(
         "--poscert-requirements-url",
         default=None,
         metavar="URL",
@@ -105,6 +143,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "needs(capability): applies only when the integration declares it")
     config.addinivalue_line("markers", "without(capability): applies only when the integration lacks it")
     config.addinivalue_line("markers", "runs_last: runs after every other scenario of the session")
+    config.addinivalue_line("markers", "simulator_only: needs the simulator's state; skipped against a sandbox")
+    upstream = config.getoption("--poscert-upstream")
+    if upstream:  # refused at collection when it carries credentials; never kept with them (options are evidence)
+        config.option.poscert_upstream = masked_upstream(upstream)
     out = config.getoption("--poscert-out")
     run = CertificationRun(
         load_catalog(),
@@ -118,7 +160,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _interrupt_on_sigterm(config)
     config.pluginmanager.register(run, "poscert-run")
     if run.out is not None and not config.getoption("collectonly"):
-        clear_results(run.out, frozenset({CERTIFICATION, JOURNAL}), force=True)  # no verdict outlives its run
+        clear_results(run.out, PLUGIN_RESULTS, force=True)  # no verdict outlives its run
     if config.getoption("allure_report_dir", None):  # the Allure sub-plugin only when Allure results are asked for
         from poscert.evidence import AllureEvidence
 
@@ -174,6 +216,9 @@ def pytest_bdd_apply_tag(tag: str, function) -> bool | None:
     if tag == RUNS_LAST_TAG:
         pytest.mark.runs_last(function)
         return True
+    if tag == SIMULATOR_ONLY_TAG:
+        pytest.mark.simulator_only(function)
+        return True
     for prefix, mark in ((NEEDS_TAG, pytest.mark.needs), (WITHOUT_TAG, pytest.mark.without)):
         if tag.startswith(prefix):
             mark(tag[len(prefix) :])(function)
@@ -202,12 +247,16 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         missing = [r.id for r in run.catalog.for_platform(run.platform) if r.level == "MUST" and r.id not in covered]
         if missing:
             raise pytest.UsageError(f"MUST requirements of {run.platform} with no scenario: {', '.join(missing)}")
+    sandbox = run.sandbox if scenarios else None  # its options checked before any scenario runs
     for item in scenarios:
         item.extra_keyword_matches.update(requirements_of(item))  # `-k <REQUIREMENT-ID>` selects a requirement
         reason = not_applicable_reason(item, run)
         if reason:
             run.not_applicable[item.nodeid] = reason
             item.add_marker(pytest.mark.skip(reason=reason))
+        elif sandbox is not None and item.get_closest_marker("simulator_only"):
+            # Not run, never "not applicable": the requirement applies, the sandbox cannot show it.
+            item.add_marker(pytest.mark.skip(reason=f"{NEEDS_STATE}: the scenario is tagged @{SIMULATOR_ONLY_TAG}"))
     items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)  # stable: order kept otherwise
     if scenarios:  # pytest-bdd's lookups and pytest's source parses, once each per certification, not per use
         cache_step_lookup(config)
@@ -255,12 +304,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             not_applicable=item.nodeid in run.not_applicable,
             title=scenario_title(item),
             exchanges=tuple(x.seq for x in run.journal.exchanges(scenario=item.nodeid, direction=None)),
+            steps=scenario_steps(item),
+            duration=report.duration,
         )
 
 
 def results_of(run: CertificationRun):
     requirements = [r for r in run.catalog if run.platform and r.applies_to(run.platform)]
     return certify(requirements, list(run.outcomes.values()))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[STARTED] = now()  # certification.json's start time
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -278,7 +333,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     outcome, reason, code = run.stopped or (COMPLETED, "", None)
     if run.out is not None:
         publish(run.out / JOURNAL)
-        write_certification(run.out / CERTIFICATION, results, run.meta(), outcome, reason)
+        doc = write_certification(run.out / CERTIFICATION, results, certification_meta(run, session), outcome, reason)
+        write_reports(run.out, doc, run.secrets())  # the log, JUnit and bundle: all from certification.json
     # The verdict is the exit code: a failed SHOULD is a warning, a failed or unrun MUST blocks.
     if code is not None:
         session.exitstatus = code
@@ -292,10 +348,35 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         outcome, reason, _ = run.stopped or (COMPLETED, "", None)
         terminalreporter.section("poscert certification")
         terminalreporter.write_line(f"driver {run.driver_spec} ({run.kind}), seed {run.seed}")
+        if run.sandbox is not None:
+            _sandbox_summary(terminalreporter, run)
         # A broken run's requirements say nothing of the integration: only why it broke.
         terminalreporter.write_line(
             verdict([], outcome, reason) if outcome == BROKEN else table(run.results, outcome, reason)
         )
+
+
+def _sandbox_summary(terminalreporter: Any, run: CertificationRun) -> None:
+    """Against a sandbox: where, what did not run for want of the simulator's state, and platform drift."""
+    terminalreporter.write_line(described(run.sandbox))
+    skipped = [o for o in run.outcomes.values() if o.outcome == "skipped" and o.reason.startswith(NEEDS_STATE)]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} scenario(s) not run: they need the simulator's state (their requirements are NOT RUN, "
+            "so a sandbox run is certified only when every scenario ran; see docs/sandbox-mode.md)"
+        )
+    drift = drift_of(run.journal.drift())
+    if drift:
+        terminalreporter.write_line(
+            f"platform drift: {len(drift)} answer(s) of the sandbox break poscert's schema "
+            "(the platform's, not the integration's; in certification.json's drift):"
+        )
+        for entry in drift[:20]:
+            where = entry["pointer"] or "/"
+            terminalreporter.write_line(
+                f"  #{entry['seq']} {entry['method']} {entry['path']} -> {entry['status']}: "
+                f"{entry['operation']} at '{where}' breaks '{entry['rule']}': {entry['message']}"[:240]
+            )
 
 
 # -- fixtures every platform's steps share ----------------------------------------------

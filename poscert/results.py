@@ -19,9 +19,14 @@ COMPLETED, INTERRUPTED, BROKEN = "completed", "interrupted", "broken"
 ENDED = {INTERRUPTED: "was interrupted", BROKEN: "broke"}
 
 CERTIFICATION, JUNIT, JOURNAL, ALLURE_RESULTS = "certification.json", "junit.xml", "journal.jsonl", "allure-results"
+# The reviewer's certification log, in three formats from one model, and the run's evidence bundle.
+LOG_MARKDOWN, LOG_HTML, LOG_JSON = "certification-log.md", "certification-log.html", "certification-log.json"
+BUNDLE = "certification-bundle.zip"
+# What the plugin writes in --poscert-out (with plain pytest too); `certify` adds the Allure results.
+PLUGIN_RESULTS = frozenset({CERTIFICATION, JOURNAL, JUNIT, LOG_MARKDOWN, LOG_HTML, LOG_JSON, BUNDLE})
 # Everything poscert writes in a results folder, and the Allure report the README builds from it: removed
 # before each run. Results are written under STAGING_PREFIX and renamed into place once complete.
-RESULT_NAMES = frozenset({CERTIFICATION, JUNIT, JOURNAL, ALLURE_RESULTS, "allure-report"})
+RESULT_NAMES = PLUGIN_RESULTS | {ALLURE_RESULTS, "allure-report"}
 STAGING_PREFIX = ".poscert-"
 
 
@@ -37,6 +42,8 @@ class ScenarioOutcome:
     not_applicable: bool = False
     title: str = ""  # the scenario's title, as the feature file words it
     exchanges: tuple[int, ...] = ()  # sequence numbers of the exchanges made during the scenario
+    steps: tuple[dict[str, str], ...] = ()  # type, keyword and text of each step (poscert.scenario_steps)
+    duration: float = 0.0  # seconds the phase that decided the outcome took
 
 
 @dataclass
@@ -77,6 +84,8 @@ def judge(requirement: Requirement, outcomes: list[ScenarioOutcome]) -> Requirem
             "outcome": "not_applicable" if o.not_applicable else o.outcome,
             "reason": o.reason,
             "exchanges": list(o.exchanges),
+            "steps": [dict(step) for step in o.steps],
+            "duration": round(o.duration, 3),
         }
         for o in mine
     ]
@@ -94,8 +103,9 @@ def blocking(results: list[RequirementResult]) -> list[RequirementResult]:
 
 def write_certification(
     path: Path, results: list[RequirementResult], meta: dict, outcome: str = COMPLETED, reason: str = ""
-) -> None:
-    """The verdict file. A run that did not complete is never certified, whatever its requirements say."""
+) -> dict:
+    """The verdict file, returned as written: the document every other result is made from. A run that
+    did not complete is never certified, whatever its requirements say."""
     doc = {
         **meta,
         "certified": outcome == COMPLETED and not blocking(results),
@@ -104,6 +114,7 @@ def write_certification(
         "requirements": [asdict(r) for r in results],
     }
     write_atomic(path, json.dumps(doc, indent=2) + "\n")
+    return doc
 
 
 def staged(path: Path) -> Path:
@@ -182,6 +193,12 @@ def verdict(results: list[RequirementResult], outcome: str = COMPLETED, reason: 
         return f"NOT CERTIFIED: the run {ENDED[outcome]}: {reason}"
     bad = blocking(results)
     return "CERTIFIED" if not bad else f"NOT CERTIFIED: {', '.join(r.id for r in bad)}"
+
+
+def verdict_of(doc: dict) -> str:
+    """The verdict line of a certification.json document, as the run printed it."""
+    results = [RequirementResult(**r) for r in doc.get("requirements", [])]
+    return verdict(results, doc.get("outcome", COMPLETED), doc.get("reason", ""))
 
 
 MARKS = {PASS: "PASS", FAIL: "FAIL", WARNING: "WARN", NOT_APPLICABLE: "N/A", NOT_RUN: "NOT RUN"}

@@ -33,8 +33,11 @@ from poscert.results import (
     ScenarioOutcome,
     staged,
 )
+from poscert.sandbox import SANDBOX, SIMULATOR, Sandbox, SandboxError, command_line_of, drift_of
+from poscert.sandbox import load as load_sandbox
 
 KIND_TAGS = ("kiosk", "pos")
+SANDBOX_OPTIONS = ("--poscert-upstream", "--poscert-sandbox-config", "--poscert-sandbox-fixtures")
 RUN_KEY = pytest.StashKey["CertificationRun"]()
 
 
@@ -56,6 +59,7 @@ class CertificationRun:
     served_url: str | None = None
     _driver: tuple[str, type, str] | None = None
     _journal: Journal | None = None
+    _sandbox: Sandbox | None = None
     _seen_secrets: set[str] = field(default_factory=set)
 
     @property
@@ -108,6 +112,40 @@ class CertificationRun:
         if self.served_url is not None:
             return self.served_url
         return f"https://{platform(self.platform).hosts[0]}"
+
+    @property
+    def target(self) -> str:
+        """What the integration is certified against: the simulator (default) or a live sandbox."""
+        return self.config.getoption("--poscert-target") or SIMULATOR
+
+    @property
+    def sandbox(self) -> Sandbox | None:
+        """The live sandbox of a `--poscert-target sandbox` run (None against the simulator), loaded once
+        the platform is known; any problem with its options is one usage error."""
+        if self._sandbox is None and self.target == SANDBOX:
+            self._sandbox = self._load_sandbox()
+        elif self.target != SANDBOX:
+            given = [name for name in SANDBOX_OPTIONS if self.config.getoption(name)]
+            if given:
+                raise pytest.UsageError(f"{', '.join(given)}: only with --poscert-target sandbox")
+        return self._sandbox
+
+    def _load_sandbox(self) -> Sandbox:
+        upstream = self.config.getoption("--poscert-upstream")
+        if not upstream:
+            raise pytest.UsageError("--poscert-target sandbox needs --poscert-upstream URL (the sandbox's base URL)")
+        if self.platform is None:
+            raise pytest.UsageError("--poscert-target sandbox needs --poscert-platform")
+        try:
+            return load_sandbox(
+                self.platform,
+                upstream,
+                config=self.config.getoption("--poscert-sandbox-config"),
+                fixtures=self.config.getoption("--poscert-sandbox-fixtures"),
+                command_line=command_line_of(self.config),
+            )
+        except SandboxError as refused:
+            raise pytest.UsageError(str(refused)) from None
 
     def secrets(self) -> set[str]:
         """Every secret issued so far in the run: a simulator forgets its own at each scenario's reset."""
@@ -171,6 +209,16 @@ class CertificationRun:
         )
         described = getattr(cls, "described", None) or {}
         integration = {key: described[key] for key in ("name", "version") if key in described}
+        # Against a live sandbox: where, and what its answers broke of our schema (platform drift, never
+        # the partner's failure). The credentials' values never; where they came from, yes.
+        target = {"target": self.target}
+        if self._sandbox is not None:
+            drifted = self._journal.drift() if self._journal is not None else []
+            target |= {
+                "upstream": self._sandbox.upstream,
+                "credentials_from": list(self._sandbox.sources),
+                "drift": drift_of(drifted),
+            }
         return {
             "platform": self.platform,
             "kind": kind,
@@ -180,6 +228,7 @@ class CertificationRun:
             "catalog_version": self.catalog.version,
             # A remote integration's own name and version, as its describe gave them.
             "versions": versions() | ({"integration": " ".join(integration.values())} if integration else {}),
+            **target,
         }
 
 

@@ -6,7 +6,7 @@ Feature: Merchant set-up: connect with Pongo and map the stores
   loyalty_store_slug that every order carries.
   (seeds 000_2fa6b209850d95a1.txt, 001_8645df5950007ff4.txt, 002_4871bd2ef8397452.txt)
 
-  @REQ:PONGO-AUTH-01
+  @REQ:PONGO-AUTH-01 @simulator-only
   Scenario: The merchant connects the integration through Pongo's OAuth form
     When the merchant presses "Connect with Pongo" in the partner's admin
     Then the browser opens Pongo's OAuth form for the partner's client with a state and a whitelisted redirect URI

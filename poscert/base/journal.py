@@ -18,6 +18,9 @@ class Violation:
     pointer: str  # JSON pointer into the instance ("" for the root)
     rule: str  # the JSON Schema keyword that failed
     message: str
+    # A response from a live upstream (a platform's sandbox) that breaks our schema: the platform drifted from
+    # what we know of it. Never the partner's failure; reported apart (`Exchange.drift`, `Journal.drift`).
+    drift: bool = False
 
     def __str__(self) -> str:
         return f"{self.direction} of {self.operation} at '{self.pointer or '/'}' breaks '{self.rule}': {self.message}"
@@ -56,6 +59,11 @@ class Exchange:
 
     def response_violations(self) -> list[Violation]:
         return [v for v in self.violations if v.direction == "response"]
+
+    @property
+    def drift(self) -> list[Violation]:
+        """Where the upstream's answer broke our schema (or gave no usable answer): platform drift."""
+        return [v for v in self.violations if v.drift]
 
     def to_dict(self) -> dict[str, Any]:
         # Field by field, not `asdict`: its deep copy of every body was most of a journal line's cost,
@@ -179,6 +187,10 @@ class Journal:
             for v in x.violations
             if direction is None or v.direction == direction
         ]
+
+    def drift(self) -> list[Exchange]:
+        """Exchanges of the whole run whose upstream answer drifted from the platform's schema."""
+        return [r for r in self._records if isinstance(r, Exchange) and r.drift]
 
     def errors(self) -> list[Exchange]:
         """Exchanges where the simulator itself failed (a 500 from an unexpected exception)."""

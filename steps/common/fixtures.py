@@ -1,6 +1,7 @@
 """Fixtures every platform's certification shares: its simulator, built once and intercepted on the
 platform's real hostnames for the whole session (and served on localhost for an integration driven over
-HTTP), and the traces an integration leaves besides the wire."""
+HTTP, or as the recording proxy in front of a live sandbox), and the traces an integration leaves besides
+the wire."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ import uvicorn
 from poscert.base.journal import Journal
 from poscert.platforms import simulator_class
 from poscert.run import CertificationRun
+from poscert.sandbox import StateView
+from poscert.simulators.core.proxy import Upstream, proxy_simulator
 from poscert.simulators.core.server import listening_sockets
 from poscert.simulators.core.transports import AsgiApp, httpx_handler, respx_router
 
@@ -34,7 +37,14 @@ def platform_sim(certification_run: CertificationRun, journal: Journal) -> Itera
 
     An integration driven over HTTP runs elsewhere: the simulator is also served on localhost, and the
     harness's own requests to that address and to the driver pass through the interception.
+
+    Against a live sandbox (`--poscert-target sandbox`) the simulator is the recording proxy in front of it,
+    served on localhost and intercepting the platform's hostnames alike; the steps see it as a `StateView`.
     """
+    sandbox = certification_run.sandbox
+    if sandbox is not None:
+        yield from _proxied(certification_run, journal)
+        return
     sim = simulator_class(certification_run.platform)(journal, seed=certification_run.seed)
     certification_run.secret_sources.append(sim.known_secrets)
     with contextlib.ExitStack() as stack:
@@ -45,6 +55,22 @@ def platform_sim(certification_run: CertificationRun, journal: Journal) -> Itera
         stack.enter_context(respx_router(sim, passthrough_hosts=passthrough))
         yield sim
         certification_run.served_url = None
+
+
+def _proxied(run: CertificationRun, journal: Journal) -> Iterator[StateView]:
+    """The recording proxy in front of the run's sandbox: every integration request (over HTTP to its served
+    address, or in-process to the platform's hostnames) goes through the platform's pipeline, forwarded."""
+    sandbox = run.sandbox
+    upstream = Upstream(sandbox.upstream, frozenset(sandbox.secrets()))
+    proxy = proxy_simulator(simulator_class(run.platform), upstream, journal, seed=run.seed)
+    view = StateView(proxy, sandbox)
+    run.secret_sources.append(view.known_secrets)
+    with contextlib.ExitStack() as stack:
+        run.served_url = upstream.public_url = stack.enter_context(served(proxy))
+        passthrough = tuple({SERVED_HOST, run.remote_host or SERVED_HOST})
+        stack.enter_context(respx_router(proxy, passthrough_hosts=passthrough))
+        yield view
+        run.served_url = None
 
 
 @pytest.fixture(scope="session")
@@ -75,12 +101,13 @@ def actor_transport(platform_sim: Any, certification_run: CertificationRun) -> h
 
 
 @contextlib.contextmanager
-def served(sim: Any) -> Iterator[str]:
-    """The simulator served with uvicorn on a free localhost port, in a background thread; yields its URL."""
+def served(sim: Any, app: Any = None) -> Iterator[str]:
+    """The simulator served with uvicorn on a free localhost port, in a background thread; yields its URL.
+    `app` serves another ASGI app in its place (one wrapping `AsgiApp(sim)`, say)."""
     [listener] = listening_sockets(SERVED_HOST, [0])  # a free port, bound before the thread starts
     port = listener.getsockname()[1]
     # No logging configuration of its own (log_config=None): the run's logging, and its capture, stay as they are.
-    config = uvicorn.Config(AsgiApp(sim), log_config=None, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app or AsgiApp(sim), log_config=None, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="poscert-served", daemon=True)
     thread.start()
