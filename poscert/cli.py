@@ -63,9 +63,9 @@ def certify_args(ns: argparse.Namespace, out: Path) -> list[str]:
         "-c",
         str(CERTIFY_INI),
         f"--rootdir={root}",
-        # JUnit and Allure write into staging names, renamed into place once the run is over.
+        # Allure writes into a staging name, renamed into place once the run is over; the JUnit XML is
+        # poscert's own (poscert.junit), written by the plugin.
         *([f"--alluredir={staged(out / ALLURE_RESULTS)}", "--clean-alluredir"] if ns.allure else []),
-        f"--junitxml={staged(out / JUNIT)}",
         "-q",
         *(f"--poscert-{name}={value}" for name, value in options.items() if value is not None),
         *ns.pytest_args,
@@ -83,7 +83,6 @@ def certify(ns: argparse.Namespace) -> int:
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     code = with_room(pytest.main, certify_args(ns, out))  # however deep the caller: see poscert.frame_stack
-    staged(out / JUNIT).unlink(missing_ok=True)  # pytest's own JUnit: the plugin wrote poscert's (poscert.junit)
     publish(out / ALLURE_RESULTS)
     report = out / CERTIFICATION
     if not report.exists():  # pytest refused its arguments before the plugin started
