@@ -17,13 +17,10 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve import ROOT, free_port, load, percentile, requests_bytes, start, token_and_store  # noqa: E402
+from serve import ROOT, answering, free_port, load, percentile, requests_bytes, start, token_and_store  # noqa: E402
 
 CREATE_ORDER = "/v1/orders"
 # Our schemas carry no examples: Prism's static answer is generated from them and breaks their own patterns,
@@ -45,15 +42,7 @@ def one_operation(document: dict) -> dict:
 def start_prism(prism: str, spec: Path, port: int, flags: tuple[str, ...]) -> subprocess.Popen:
     command = [prism, "mock", *flags, "-h", "127.0.0.1", "-p", str(port), str(spec)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/stores", timeout=1)
-            return server
-        except httpx.TransportError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit(f"Prism did not start: {' '.join(command)}") from None
-            time.sleep(0.2)
+    return answering(server, f"http://127.0.0.1:{port}/v1/stores", 60)
 
 
 def measure(port: int, token: str, store: str, requests: int, connections: int) -> str:

@@ -45,14 +45,19 @@ def start(port: int, journal_limit: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "poscert.cli", "serve", "--platform", "pongo", "--port", str(port)]
     command += ["--admin-token", TOKEN, "--journal-limit", str(journal_limit), "--journal-spill", "none"]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
+    return answering(server, f"http://127.0.0.1:{port}/_poscert/health", 30)
+
+
+def answering(server: subprocess.Popen, url: str, seconds: float) -> subprocess.Popen:
+    """The server, once `url` answers (any status); exits the bench if it dies or stays silent."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            httpx.get(f"http://127.0.0.1:{port}/_poscert/health", timeout=1)
+            httpx.get(url, timeout=1)
             return server
         except httpx.TransportError:
             if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the server did not start") from None
+                raise SystemExit(f"the server did not start: {server.args}") from None
             time.sleep(0.1)
 
 

@@ -22,7 +22,7 @@ from poscert.simulators.core.access import served_hosts
 from poscert.simulators.core.admin import ADMIN_PREFIX, credentials_of
 from poscert.simulators.core.bounded_journal import BoundedJournal
 from poscert.simulators.core.simulator import MAX_BODY_BYTES, Simulator
-from poscert.simulators.core.transports import AsgiApp
+from poscert.simulators.core.transports import AsgiApp, answer_lifespan
 
 DEFAULT_JOURNAL_LIMIT = 10_000
 SERVED_TIMEOUT_SECONDS = 30.0  # an injected time-out holds the request this long, then answers 504
@@ -51,9 +51,7 @@ class PortDispatch:
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await answer_lifespan(receive, send)
             return
         port = (scope.get("server") or ("", 0))[1]
         app = self.apps.get(port) or next(iter(self.apps.values()))

@@ -73,6 +73,13 @@ def respx_router(sim: Simulator, *, passthrough_hosts: tuple[str, ...] = ()) -> 
     return router
 
 
+async def answer_lifespan(receive: Callable, send: Callable) -> None:
+    """Nothing to start or stop: acknowledge uvicorn's lifespan messages until it shuts down."""
+    while (await receive())["type"] != "lifespan.shutdown":
+        await send({"type": "lifespan.startup.complete"})
+    await send({"type": "lifespan.shutdown.complete"})
+
+
 class AsgiApp:
     """Serve a simulator over HTTP (uvicorn): the platform's paths exactly, its OpenAPI document and docs
     page (`/openapi.json`, `/docs`, `/`) where no platform route takes those paths, and the admin API
@@ -103,9 +110,7 @@ class AsgiApp:
 
     async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
+            await answer_lifespan(receive, send)
             return
         if scope["type"] != "http":
             return  # no websockets: uvicorn refuses the handshake
