@@ -7,6 +7,7 @@ suite with the same options as `pytest steps/<platform> --driver ...` would.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -72,7 +73,21 @@ def certify_args(ns: argparse.Namespace, out: Path) -> list[str]:
     ]
 
 
+XDIST_OPTIONS = ("-n", "--numprocesses", "--dist", "--maxprocesses", "--tx", "-d")
+
+
+def needs_xdist(pytest_args: list[str]) -> bool:
+    """Whether the pytest arguments ask for a parallel run (`-n 2`, `-n2`, `--numprocesses=auto`, ...)."""
+    return any(arg in XDIST_OPTIONS or arg.startswith(("-n", "--numprocesses=", "--dist=")) for arg in pytest_args)
+
+
 def certify(ns: argparse.Namespace) -> int:
+    if needs_xdist(ns.pytest_args) and importlib.util.find_spec("xdist") is None:
+        print(
+            "poscert: a parallel run (-n) needs pytest-xdist, which is not installed: pip install pytest-xdist",
+            file=sys.stderr,
+        )
+        return pytest.ExitCode.USAGE_ERROR
     out = Path(ns.out).resolve()
     try:
         clear_results(out, force=ns.force)  # no result of an earlier run stays beside this run's

@@ -25,6 +25,7 @@ from poscert.base.journal import Journal
 from poscert.base.redaction import scrub_text
 from poscert.base.resources import package_dir
 from poscert.guard import DriverFault, TimeLimits, seconds
+from poscert.parallel import Controller, WorkerSide, controls_workers, refuse_unsupported, worker_id
 from poscert.platforms import platforms
 from poscert.provenance import STARTED, certification_meta, now
 from poscert.reports import write_reports
@@ -147,7 +148,8 @@ def pytest_configure(config: pytest.Config) -> None:
     upstream = config.getoption("--poscert-upstream")
     if upstream:  # refused at collection when it carries credentials; never kept with them (options are evidence)
         config.option.poscert_upstream = masked_upstream(upstream)
-    out = config.getoption("--poscert-out")
+    worker = worker_id(config)
+    out = None if worker else config.getoption("--poscert-out")  # a parallel run's results: its controller's
     run = CertificationRun(
         load_catalog(),
         config,
@@ -161,6 +163,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(run, "poscert-run")
     if run.out is not None and not config.getoption("collectonly"):
         clear_results(run.out, PLUGIN_RESULTS, force=True)  # no verdict outlives its run
+    if worker:  # each worker writes its own Allure files in the folder the controller cleaned
+        config.option.clean_alluredir = False
+        config.pluginmanager.register(WorkerSide(run), "poscert-worker")
+    elif controls_workers(config):
+        refuse_unsupported(config)
+        config.pluginmanager.register(Controller(run), "poscert-controller")
     if config.getoption("allure_report_dir", None):  # the Allure sub-plugin only when Allure results are asked for
         from poscert.evidence import AllureEvidence
 
@@ -322,8 +330,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the verdict of every certification run, however it ended; a run that did not complete is never
     certified and exits 2 or more."""
     run = run_of(session.config)
-    if session.config.getoption("collectonly") or not run.certifying:
-        return
+    if session.config.getoption("collectonly") or not run.certifying or worker_id(session.config):
+        return  # a worker hands its outcomes to the controller (poscert.parallel), which writes the verdict
     if run.stopped is None and exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         nothing = exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
         run.stop(
@@ -344,7 +352,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     run = run_of(config)
-    if run.outcomes:  # a run that never started says why in pytest's own error
+    if run.outcomes and not worker_id(config):  # a run that never started says why in pytest's own error
         outcome, reason, _ = run.stopped or (COMPLETED, "", None)
         terminalreporter.section("poscert certification")
         terminalreporter.write_line(f"driver {run.driver_spec} ({run.kind}), seed {run.seed}")

@@ -73,6 +73,15 @@ class CertificationRun:
             self._journal = Journal(sink)
         return self._journal
 
+    def use_journal(self, journal: Journal) -> None:
+        """Record into a journal made elsewhere: the whole-run phase of a parallel run records after the
+        journal its controller merged from the workers', so its rules read every scenario's exchanges."""
+        self._journal = journal
+
+    def learn_secrets(self, secrets: set[str]) -> None:
+        """Secrets issued in other processes (a parallel run's workers): scrubbed from this run's results too."""
+        self._seen_secrets |= secrets
+
     def _resolved(self) -> tuple[str, type, str]:
         # Loaded on first use, so runs without scenarios (the project's own tests) never import a driver.
         if self._driver is None:

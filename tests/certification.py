@@ -7,6 +7,7 @@ second of start-up); the tests of one target read the same run.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib
 import io
 import json
@@ -93,8 +94,8 @@ MATRICES = {
 
 
 class Runs:
-    """`runs[platform][target]`: a target's certification, run on first use; every later test of this worker
-    reads the same run."""
+    """`runs[platform][target]`: a target's certification, run on first use; every later test, on any worker,
+    reads the same run (tests that change its files copy them first)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -105,9 +106,22 @@ class Runs:
 
     def run(self, platform_name: str, target: str) -> dict:
         if (platform_name, target) not in self.done:
-            arguments = MATRICES[platform_name].arguments[target]
-            self.done[platform_name, target] = certify(platform_name, self.root / platform_name / target, arguments)
+            self.done[platform_name, target] = self._shared_run(platform_name, target)
         return self.done[platform_name, target]
+
+    def _shared_run(self, platform_name: str, target: str) -> dict:
+        """Certified by the first worker that needs it; a worker that needs it too waits on the lock and reads
+        the same run (the references and evidence targets are read by tests on every worker)."""
+        out = self.root / platform_name / target
+        out.parent.mkdir(parents=True, exist_ok=True)
+        kept = out.parent / f"{target}.json"
+        with open(out.parent / f"{target}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if kept.exists():
+                return json.loads(kept.read_text(encoding="utf-8"))
+            doc = certify(platform_name, out, MATRICES[platform_name].arguments[target])
+            kept.write_text(json.dumps(doc), encoding="utf-8")
+            return doc
 
 
 @dataclass(frozen=True)

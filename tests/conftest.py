@@ -1,8 +1,10 @@
-"""The certification runs the matrix and the per-platform tests share: each target certified once per worker."""
+"""The certification runs the matrix and the per-platform tests share: each target certified once per test run,
+whichever worker needs it first."""
 
 from __future__ import annotations
 
 import gc
+import os
 
 import pytest
 
@@ -11,7 +13,11 @@ from tests.certification import Runs
 
 @pytest.fixture(scope="session")
 def certifications(tmp_path_factory: pytest.TempPathFactory) -> Runs:
-    return Runs(tmp_path_factory.mktemp("certify"))
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's base folder sits in the run's own: the parent is shared by the workers.
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "certify"
+    shared.mkdir(exist_ok=True)
+    return Runs(shared)
 
 
 def pytest_configure(config: pytest.Config) -> None:

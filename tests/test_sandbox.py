@@ -73,18 +73,18 @@ def as_exchange(record: dict) -> Exchange:
     return Exchange(**fields | {"violations": [Violation(**v) for v in record["violations"]]})
 
 
-@pytest.fixture(scope="module")
-def upstream() -> PongoSimulator:
-    return PongoSimulator()
+def test_a_sandbox_run_of_the_reference_kiosk(tmp_path: Path):
+    """One run against the upstream, through the proxy (the whole Pongo suite), judged three ways: one test, so
+    that the test workers do not each pay for the run."""
+    upstream = PongoSimulator()
+    (tmp_path / "sandbox").mkdir()
+    sandboxed = sandbox_run(tmp_path / "sandbox", upstream)
+    runs_what_it_can_and_is_never_certified_by_skipping(sandboxed)
+    every_exchange_went_upstream_and_is_journaled_as_in_simulator_mode(sandboxed, upstream, tmp_path)
+    credentials_of_the_sandbox_never_reach_the_evidence(sandboxed, upstream)
 
 
-@pytest.fixture(scope="module")
-def sandboxed(tmp_path_factory: pytest.TempPathFactory, upstream: PongoSimulator) -> dict:
-    """The reference kiosk certified against the upstream, through the proxy: the whole Pongo suite."""
-    return sandbox_run(tmp_path_factory.mktemp("sandbox"), upstream)
-
-
-def test_a_sandbox_run_runs_what_it_can_and_is_never_certified_by_skipping(sandboxed: dict):
+def runs_what_it_can_and_is_never_certified_by_skipping(sandboxed: dict) -> None:
     assert sandboxed["outcome"] == "completed" and sandboxed["exit"] == 1 and not sandboxed["certified"]
     assert sandboxed["target"] == "sandbox" and sandboxed["upstream"] == sandboxed["upstream_url"]
     assert sandboxed["drift"] == []
@@ -103,9 +103,9 @@ def test_a_sandbox_run_runs_what_it_can_and_is_never_certified_by_skipping(sandb
     assert "target sandbox" in sandboxed["stdout"] and "need the simulator's state" in sandboxed["stdout"]
 
 
-def test_every_exchange_went_upstream_and_is_journaled_as_in_simulator_mode(
+def every_exchange_went_upstream_and_is_journaled_as_in_simulator_mode(
     sandboxed: dict, upstream: PongoSimulator, tmp_path: Path
-):
+) -> None:
     journaled = exchanges(sandboxed)
     # Each forwarded, in order, and answered as the upstream answered (its own journal says so).
     seen = [(x.method, x.status) for x in upstream.journal.exchanges(scenario="*")]
@@ -119,7 +119,7 @@ def test_every_exchange_went_upstream_and_is_journaled_as_in_simulator_mode(
     assert [(x["operation"], x["method"], x["status"], sorted(x["request_headers"])) for x in mine] == shape
 
 
-def test_credentials_of_the_sandbox_never_reach_the_evidence(sandboxed: dict, upstream: PongoSimulator):
+def credentials_of_the_sandbox_never_reach_the_evidence(sandboxed: dict, upstream: PongoSimulator) -> None:
     given = upstream.credentials()
     secrets = {given["oauth_clients"][0]["client_secret"]} | {m["login_password"] for m in given["merchants"]}
     secrets |= {s for s in upstream.known_secrets() if len(s) >= 8}  # every token the sandbox issued

@@ -111,15 +111,25 @@ class Journal:
     def record(self, exchange: Exchange) -> Exchange:
         self._records.append(exchange)
         if self._sink is not None:  # building the dict is most of a record's cost: only when written
-            self._write_line({"type": "exchange", **exchange.to_dict()})
+            self._write_line(line_of(exchange))
         return exchange
 
     def event(self, name: str, **detail: Any) -> Event:
         ev = Event(self.next_seq(), self.scenario, name, detail)
         self._records.append(ev)
         if self._sink is not None:
-            self._write_line({"type": "event", **asdict(ev)})
+            self._write_line(line_of(ev))
         return ev
+
+    def load(self, lines: Iterable[dict[str, Any]]) -> None:
+        """Append records another journal wrote (`lines()`), keeping their sequence numbers: the controller of
+        a parallel run reads every worker's journal as one, and what it records next comes after them."""
+        loaded = [record_of(line) for line in lines]
+        self._records.extend(loaded)
+        self._seq = max([self._seq, *(record.seq for record in loaded)])
+        if self._sink is not None and loaded:
+            with open(self._sink, "a", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(line_of(record), default=str) + "\n" for record in loaded)
 
     def clear(self) -> None:
         self._records.clear()
@@ -196,9 +206,29 @@ class Journal:
         """Exchanges where the simulator itself failed (a 500 from an unexpected exception)."""
         return [x for x in self.exchanges(direction=None) if x.error]
 
+    def lines(self) -> list[dict[str, Any]]:
+        """Every record of the run as its JSON Lines file holds it: what a worker of a parallel run hands over."""
+        return [line_of(record) for record in self._records]
+
     def dump(self) -> list[dict[str, Any]]:
         return [
             r.to_dict() if isinstance(r, Exchange) else {"type": "event", **asdict(r)}
             for r in self._records
             if r.scenario == self.scenario
         ]
+
+
+def line_of(record: Exchange | Event) -> dict[str, Any]:
+    """A record as one line of the journal file: its fields and its type."""
+    if isinstance(record, Exchange):
+        return {"type": "exchange", **record.to_dict()}
+    return {"type": "event", **asdict(record)}
+
+
+def record_of(line: dict[str, Any]) -> Exchange | Event:
+    """The record one line of a journal file holds (`line_of` read back, after a JSON round trip)."""
+    fields = {key: value for key, value in line.items() if key != "type"}
+    if line.get("type") == "event":
+        return Event(**fields)
+    fields["violations"] = [Violation(**v) for v in fields.get("violations", [])]
+    return Exchange(**fields)

@@ -15,6 +15,7 @@ import httpx
 
 from poscert.base.journal import Exchange, Journal
 from poscert.drivers.contract import LoyaltyScreen, OrderView, Product
+from poscert.drivers.http import tls_context
 
 ACTOR_HEADER = "x-poscert-actor"  # marks the harness's own requests: never judged as the integration's
 OURS = re.compile(r"\{ours:([^}]+)\}")
@@ -24,7 +25,7 @@ def actor_client(actor: str, transport: httpx.BaseTransport | None = None) -> ht
     """An HTTP client for one of the harness's actors (the merchant's browser, another platform); `transport`
     reaches the simulator in-process when it is served (see `actor_transport` in fixtures)."""
     headers = {"user-agent": f"poscert {actor}", ACTOR_HEADER: actor}
-    return httpx.Client(headers=headers, follow_redirects=False, transport=transport)
+    return httpx.Client(headers=headers, follow_redirects=False, transport=transport, verify=tls_context())
 
 
 @dataclass(repr=False, kw_only=True)
