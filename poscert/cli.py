@@ -286,6 +286,9 @@ def parser() -> argparse.ArgumentParser:
     from poscert.scaffold import add_command  # `poscert new`: a starting integration package
 
     add_command(sub, names)
+    from poscert.report_command import add_command as add_report  # `poscert report`: the Allure 3 report
+
+    add_report(sub)
     return top
 
 

@@ -336,14 +336,15 @@ def test_a_hung_run_is_stopped_at_the_run_time_out_and_says_it_was_interrupted(t
 
 
 # -- evidence stays proportionate ----------------------------------------------------------------------
-def test_a_reference_run_writes_no_more_allure_files_than_its_steps_and_exchanges(tmp_path):
-    code, printed, doc = certify(tmp_path, "--kind", "kiosk")
-    assert code == 0 and doc["certified"] and doc["outcome"] == "completed", printed[-3000:]
-    assert_published(tmp_path)
-    allure = tmp_path / "allure-results"
+def test_a_reference_run_writes_no_more_allure_files_than_its_steps_and_exchanges(certifications):
+    doc = certifications["pongo"]["kiosk"]  # the verdict matrix's run, with its Allure evidence
+    out = Path(doc["out"])
+    assert doc["exit"] == 0 and doc["certified"] and doc["outcome"] == "completed", doc["stdout"][-3000:]
+    assert_published(out)
+    allure = out / "allure-results"
     cases = [json.loads(p.read_text()) for p in allure.glob("*-result.json")]
     assert len(cases) == len(scenarios(doc))
-    records = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()]
     exchanges = sum(1 for r in records if r["type"] == "exchange")
     # Each scenario: its result, and at most one file per step besides the one attachment per exchange.
     limit = sum(1 + len(case.get("steps", [])) for case in cases) + exchanges + 3
