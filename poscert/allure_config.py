@@ -65,13 +65,15 @@ def executor(verdict: str, build_name: str) -> dict[str, Any]:
     return {"name": "poscert", "type": "poscert", "buildName": build_name, "reportName": verdict}
 
 
-def allure_config(report_name: str) -> dict[str, Any]:
+def allure_config(report_name: str, categories: list[dict[str, Any]]) -> dict[str, Any]:
     """An Allure 3 configuration (static JSON: it works with `npx allure`, no local install needed): the
     tree grouped by requirement, the verdict in the report's name, history kept beside the results
     folder, and one self-contained HTML file that opens offline. Paths resolve from the results' parent
-    folder, where `poscert report` runs Allure."""
+    folder, where `poscert report` runs Allure. Allure 3 reads the categories from its configuration only (it
+    ignores categories.json, which Allure 2 reads): both are written."""
     return {
         "name": report_name,
+        "categories": categories,
         "output": REPORT_DIR,
         "historyPath": f"../{HISTORY_FILE}",
         "plugins": {

@@ -174,9 +174,18 @@ def _notes(result: RequirementResult, scenarios: list[ScenarioEntry]) -> str:
     if applicable:
         passed = sum(1 for s in applicable if s.outcome == "passed")
         notes.append(f"{passed} of {len(applicable)} scenarios passed")
+    notes += [
+        f"{s.get('title') or s['name']}: {_OUTCOME_WORDS.get(s['outcome'], s['outcome'])} on attempt {s['attempt']} "
+        "(re-run with --rerun-failed)"
+        for s in result.scenarios
+        if s.get("attempt")
+    ]
     if any(s.exchanges for s in scenarios):
         notes.append(f"evidence: requirements/{result.id}.jsonl in the bundle")
     return "; ".join(notes)
+
+
+_OUTCOME_WORDS = {"passed": "passed", "failed": "failed again", "skipped": "did not run"}
 
 
 # -- renderers ----------------------------------------------------------------------------------------
@@ -263,7 +272,7 @@ th, td { border: 1px solid #c8c8cc; padding: .35em .5em; vertical-align: top; te
 th { background: #f2f2f4; }
 table.header { width: auto; } table.header th { width: 14em; }
 td ul { margin: 0; padding-left: 1.1em; } td .scenario { font-weight: 600; margin-top: .3em; }
-pre { white-space: pre-wrap; margin: 0; font: 12px/1.35 ui-monospace, monospace; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; font: 12px/1.35 ui-monospace, monospace; }
 tr.fail td.result { background: #fde0e0; } tr.warning td.result { background: #fff2cc; }
 tr.pass td.result { background: #d6f5dd; } tr.not_run td.result { background: #fde0e0; }
 tr.not_applicable td.result { background: #ececf0; }

@@ -23,6 +23,7 @@ from poscert.frame_stack import with_room
 from poscert.guard import seconds
 from poscert.platforms import platforms, simulator_class
 from poscert.reports import write_reports
+from poscert.rerun import OPTION as RERUN_OPTION
 from poscert.results import (
     ALLURE_RESULTS,
     BROKEN,
@@ -32,6 +33,7 @@ from poscert.results import (
     JOURNAL,
     JUNIT,
     LOG_HTML,
+    RESULT_NAMES,
     ForeignFiles,
     clear_results,
     publish,
@@ -40,6 +42,7 @@ from poscert.results import (
 )
 
 CERTIFY_INI = Path(__file__).with_name("certify.ini")
+ALLURE_REPORT = frozenset({"allure-report"})  # built from the results by `poscert report`
 
 
 def certify_args(ns: argparse.Namespace, out: Path) -> list[str]:
@@ -69,6 +72,7 @@ def certify_args(ns: argparse.Namespace, out: Path) -> list[str]:
         *([f"--alluredir={staged(out / ALLURE_RESULTS)}", "--clean-alluredir"] if ns.allure else []),
         "-q",
         *(f"--poscert-{name}={value}" for name, value in options.items() if value is not None),
+        *([RERUN_OPTION] if ns.rerun_failed else []),
         *ns.pytest_args,
     ]
 
@@ -89,8 +93,13 @@ def certify(ns: argparse.Namespace) -> int:
         )
         return pytest.ExitCode.USAGE_ERROR
     out = Path(ns.out).resolve()
+    # A re-run builds on the last run's results: the plugin keeps them as an attempt, or refuses and they stay.
+    keep = RESULT_NAMES if ns.rerun_failed else frozenset()
+    earlier = (out / CERTIFICATION).read_bytes() if ns.rerun_failed and (out / CERTIFICATION).exists() else None
     try:
-        clear_results(out, force=ns.force)  # no result of an earlier run stays beside this run's
+        clear_results(
+            out, RESULT_NAMES, force=ns.force, keep=keep
+        )  # no result of an earlier run stays beside this run's
     except ForeignFiles as refused:
         print(f"poscert: --out {refused}", file=sys.stderr)
         return pytest.ExitCode.USAGE_ERROR
@@ -100,6 +109,11 @@ def certify(ns: argparse.Namespace) -> int:
     code = with_room(pytest.main, certify_args(ns, out))  # however deep the caller: see poscert.frame_stack
     publish(out / ALLURE_RESULTS)
     report = out / CERTIFICATION
+    if ns.rerun_failed and code == pytest.ExitCode.USAGE_ERROR and _bytes(report) == earlier:
+        print(f"poscert: --rerun-failed refused; the results in {out} are left as they were", file=sys.stderr)
+        return pytest.ExitCode.USAGE_ERROR  # the plugin refused before it moved anything (pytest said why)
+    if ns.rerun_failed:  # a report built from the last attempt's Allure results no longer says what they say
+        clear_results(out, ALLURE_REPORT, force=True)
     if not report.exists():  # pytest refused its arguments before the plugin started
         doc = write_certification(report, [], {}, BROKEN, f"pytest refused the run (exit {int(code)})")
         write_reports(out, doc)
@@ -113,6 +127,10 @@ def certify(ns: argparse.Namespace) -> int:
         f"\nlog: {out / LOG_HTML} (.md, .json)\nbundle: {out / BUNDLE} (check it with: poscert verify)"
     )
     return 0 if doc["certified"] else 1
+
+
+def _bytes(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
 
 
 def verify(ns: argparse.Namespace) -> int:
@@ -196,6 +214,12 @@ def parser() -> argparse.ArgumentParser:
         help="use an --out folder that holds other files too (only poscert's own results there are removed)",
     )
     cert.add_argument("--seed", type=int, default=None)
+    cert.add_argument(
+        "--rerun-failed",
+        action="store_true",
+        help="run again only what failed or did not run in --out's last run (same platform, driver, kind, seed); "
+        "that attempt is kept in --out/attempts/<n>/ and the result is the combination",
+    )
     cert.add_argument(
         "--no-allure",
         dest="allure",

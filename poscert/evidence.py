@@ -246,7 +246,7 @@ def finish_folder(run: CertificationRun, folder: Path) -> None:
     requirements = [r for r in run.catalog if run.platform and r.applies_to(run.platform)]
     page = files.catalog_page(requirements, run.catalog.version, platform)
     (folder / files.CATALOG_PAGE).write_text(page, encoding="utf-8")
-    files.write_json(folder / files.CONFIG_FILE, files.allure_config(name))
+    files.write_json(folder / files.CONFIG_FILE, files.allure_config(name, categories()))
 
 
 def _scrub(folder: Path, secrets: set[str]) -> None:

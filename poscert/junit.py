@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from poscert.results import COMPLETED, FAIL, NOT_APPLICABLE, NOT_RUN, WARNING, RequirementResult, verdict_of
 
-SUITE_PROPERTIES = ("platform", "kind", "driver", "seed", "catalog_version", "target", "outcome")
+SUITE_PROPERTIES = ("platform", "kind", "driver", "seed", "catalog_version", "target", "outcome", "attempt")
 
 
 def junit_xml(doc: dict) -> str:
@@ -63,6 +63,9 @@ def _case(suite: ET.Element, result: RequirementResult, scenario: dict | None) -
     ET.SubElement(properties, "property", name="requirement", value=result.id)
     ET.SubElement(properties, "property", name="level", value=result.level)
     ET.SubElement(properties, "property", name="result", value=result.result)
+    attempt = scenario.get("attempt") if scenario else None
+    if attempt:  # run again by --rerun-failed: a pass here came after a failure (or no run) on an earlier attempt
+        ET.SubElement(properties, "property", name="attempt", value=str(attempt))
     outcome = scenario["outcome"] if scenario else "skipped"
     message = (scenario.get("reason") if scenario else result.reason) or ""
     if outcome == NOT_APPLICABLE or result.result == NOT_APPLICABLE:
@@ -79,6 +82,10 @@ def _case(suite: ET.Element, result: RequirementResult, scenario: dict | None) -
         ET.SubElement(case, "failure", message=_first_line(text), type=NOT_RUN).text = text
     elif outcome == "skipped":
         ET.SubElement(case, "skipped", message=f"did not run: {message}")
+    elif outcome == "passed" and attempt:
+        ET.SubElement(
+            case, "system-out"
+        ).text = f"passed on attempt {attempt}: re-run with --rerun-failed after it failed or did not run before"
 
 
 def _first_line(text: str) -> str:

@@ -29,7 +29,10 @@ from poscert.parallel import Controller, WorkerSide, controls_workers, refuse_un
 from poscert.platforms import platforms
 from poscert.provenance import STARTED, certification_meta, now
 from poscert.reports import write_reports
+from poscert.rerun import OPTION as RERUN_OPTION
+from poscert.rerun import prepare as prepare_rerun
 from poscert.results import (
+    ATTEMPTS,
     BROKEN,
     CERTIFICATION,
     COMPLETED,
@@ -129,6 +132,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="what the sandbox holds that scenarios read instead of the simulator's state, TOML or JSON",
     )
     group.addoption(
+        RERUN_OPTION,
+        action="store_true",
+        default=None,  # None, not False: an option not given is not listed in certification.json's options
+        help="run again only the scenarios that failed or did not run in the --poscert-out folder's last run, "
+        "keep that attempt in attempts/<n>/, and write the combined result",
+    )
+    group.addoption(
         "--poscert-requirements-url",
         default=None,
         metavar="URL",
@@ -161,7 +171,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN_KEY] = run
     _interrupt_on_sigterm(config)
     config.pluginmanager.register(run, "poscert-run")
-    if run.out is not None and not config.getoption("collectonly"):
+    if config.getoption(RERUN_OPTION) and not config.getoption("collectonly"):
+        if worker or controls_workers(config):
+            raise pytest.UsageError(f"{RERUN_OPTION} runs serially: remove -n (pytest-xdist)")
+        run.rerun = prepare_rerun(run, config.getoption("allure_report_dir", None))  # refused before any change
+        config.pluginmanager.register(run.rerun, "poscert-rerun")
+        clear_results(run.out, PLUGIN_RESULTS - {ATTEMPTS}, force=True)  # the earlier attempts are evidence
+    elif run.out is not None and not config.getoption("collectonly"):
         clear_results(run.out, PLUGIN_RESULTS, force=True)  # no verdict outlives its run
     if worker:  # each worker writes its own Allure files in the folder the controller cleaned
         config.option.clean_alluredir = False
@@ -332,6 +348,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = run_of(session.config)
     if session.config.getoption("collectonly") or not run.certifying or worker_id(session.config):
         return  # a worker hands its outcomes to the controller (poscert.parallel), which writes the verdict
+    if run.rerun is not None and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and run.rerun.nothing_selected:
+        exitstatus = pytest.ExitCode.OK  # nothing failed or went unrun: the earlier outcomes are judged again
+    if run.rerun is not None:
+        run.outcomes = run.rerun.combined(run.outcomes)
     if run.stopped is None and exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         nothing = exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
         run.stop(
@@ -341,7 +361,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     outcome, reason, code = run.stopped or (COMPLETED, "", None)
     if run.out is not None:
         publish(run.out / JOURNAL)
-        doc = write_certification(run.out / CERTIFICATION, results, certification_meta(run, session), outcome, reason)
+        meta = certification_meta(run, session) | (run.rerun.meta() if run.rerun is not None else {})
+        doc = write_certification(run.out / CERTIFICATION, results, meta, outcome, reason)
         write_reports(run.out, doc, run.secrets())  # the log, JUnit and bundle: all from certification.json
     # The verdict is the exit code: a failed SHOULD is a warning, a failed or unrun MUST blocks.
     if code is not None:

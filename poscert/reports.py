@@ -8,9 +8,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from poscert.base.redaction import scrub_text
 from poscert.bundle import bundle_files, write_bundle
 from poscert.certification_log import build_log, to_html, to_json, to_markdown
 from poscert.junit import junit_xml
+from poscert.rerun import attempt_files
 from poscert.results import BUNDLE, JOURNAL, JUNIT, LOG_HTML, LOG_JSON, LOG_MARKDOWN, write_atomic
 
 
@@ -21,7 +23,11 @@ def write_reports(out: Path, doc: dict, secrets: Iterable[str] = ()) -> None:
     for name, text in ((LOG_MARKDOWN, to_markdown(log)), (LOG_HTML, to_html(log)), (LOG_JSON, to_json(log))):
         write_atomic(out / name, text)
     write_atomic(out / JUNIT, junit_xml(doc))
-    write_bundle(out / BUNDLE, bundle_files(out, doc, read_journal(out / JOURNAL), secrets))
+    files = bundle_files(out, doc, read_journal(out / JOURNAL), secrets)
+    if doc.get("attempt"):  # a re-run: the earlier attempts' verdict and journal are evidence too
+        clean = set(secrets)
+        files |= {name: scrub_text(text, clean).encode() for name, text in attempt_files(out).items()}
+    write_bundle(out / BUNDLE, files)
 
 
 def read_journal(path: Path) -> list[dict]:

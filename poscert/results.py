@@ -22,8 +22,10 @@ CERTIFICATION, JUNIT, JOURNAL, ALLURE_RESULTS = "certification.json", "junit.xml
 # The reviewer's certification log, in three formats from one model, and the run's evidence bundle.
 LOG_MARKDOWN, LOG_HTML, LOG_JSON = "certification-log.md", "certification-log.html", "certification-log.json"
 BUNDLE = "certification-bundle.zip"
+# Where a re-run (--rerun-failed) keeps the earlier attempts' results: attempts/<n>/.
+ATTEMPTS = "attempts"
 # What the plugin writes in --poscert-out (with plain pytest too); `certify` adds the Allure results.
-PLUGIN_RESULTS = frozenset({CERTIFICATION, JOURNAL, JUNIT, LOG_MARKDOWN, LOG_HTML, LOG_JSON, BUNDLE})
+PLUGIN_RESULTS = frozenset({CERTIFICATION, JOURNAL, JUNIT, LOG_MARKDOWN, LOG_HTML, LOG_JSON, BUNDLE, ATTEMPTS})
 # Everything poscert writes in a results folder, and the Allure report the README builds from it: removed
 # before each run. Results are written under STAGING_PREFIX and renamed into place once complete.
 RESULT_NAMES = PLUGIN_RESULTS | {ALLURE_RESULTS, "allure-report"}
@@ -44,6 +46,7 @@ class ScenarioOutcome:
     exchanges: tuple[int, ...] = ()  # sequence numbers of the exchanges made during the scenario
     steps: tuple[dict[str, str], ...] = ()  # type, keyword and text of each step (poscert.scenario_steps)
     duration: float = 0.0  # seconds the phase that decided the outcome took
+    attempt: int = 1  # the attempt that decided it: above 1 for a scenario a re-run (--rerun-failed) ran again
 
 
 @dataclass
@@ -86,6 +89,8 @@ def judge(requirement: Requirement, outcomes: list[ScenarioOutcome]) -> Requirem
             "exchanges": list(o.exchanges),
             "steps": [dict(step) for step in o.steps],
             "duration": round(o.duration, 3),
+            # Only on a re-run's scenarios: a first run's document stays as it always was.
+            **({"attempt": o.attempt} if o.attempt > 1 else {}),
         }
         for o in mine
     ]
@@ -147,10 +152,13 @@ class ForeignFiles(Exception):
     """The results folder holds files poscert did not write."""
 
 
-def clear_results(out: Path, names: frozenset[str] = RESULT_NAMES, *, force: bool = False) -> None:
+def clear_results(
+    out: Path, names: frozenset[str] = RESULT_NAMES, *, force: bool = False, keep: frozenset[str] = frozenset()
+) -> None:
     """Remove what an earlier run left in `out` (only `names`, staged or not), so nothing there can be
     taken for this run's results. A folder holding anything else is refused unless `force`: its
-    `junit.xml` may not be poscert's, and it is likely not meant as a results folder."""
+    `junit.xml` may not be poscert's, and it is likely not meant as a results folder. `keep`: results of
+    ours left in place, for a re-run that builds on them (they are still not foreign files)."""
     if out.exists() and not out.is_dir():
         raise ForeignFiles(f"{out} is a file, not a results folder")
     entries = list(out.iterdir()) if out.exists() else []
@@ -164,6 +172,8 @@ def clear_results(out: Path, names: frozenset[str] = RESULT_NAMES, *, force: boo
             "give an empty or new folder, or --force to remove only those and leave the rest"
         )
     for path in ours:
+        if path.name in keep:
+            continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -36,6 +36,9 @@ from poscert.results import (
 from poscert.sandbox import SANDBOX, SIMULATOR, Sandbox, SandboxError, command_line_of, drift_of
 from poscert.sandbox import load as load_sandbox
 
+if TYPE_CHECKING:  # the re-run reads the run; the run only holds it
+    from poscert.rerun import Rerun
+
 KIND_TAGS = ("kiosk", "pos")
 SANDBOX_OPTIONS = ("--poscert-upstream", "--poscert-sandbox-config", "--poscert-sandbox-fixtures")
 RUN_KEY = pytest.StashKey["CertificationRun"]()
@@ -57,6 +60,7 @@ class CertificationRun:
     stopped: tuple[str, str, int] | None = None  # (outcome, reason, exit code) of a run that did not complete
     # Where the simulator is served on localhost for a remote integration (set by the `platform_sim` fixture).
     served_url: str | None = None
+    rerun: Rerun | None = None  # a --poscert-rerun-failed run: what it builds on (poscert.rerun)
     _driver: tuple[str, type, str] | None = None
     _journal: Journal | None = None
     _sandbox: Sandbox | None = None

@@ -4,6 +4,7 @@ verdict; and `poscert report`, which builds the Allure 3 report where Allure is 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -171,14 +172,28 @@ def installed_allure() -> str | None:
     return os.environ.get("POSCERT_ALLURE") or shutil.which("allure")
 
 
-@pytest.mark.skipif(
-    not installed_allure(), reason="Allure 3 is not installed (set POSCERT_ALLURE or put allure on PATH)"
-)
-def test_poscert_report_builds_the_allure_3_report_with_history(certifications, tmp_path):
-    out = tmp_path / "reports"
-    shutil.copytree(certifications["pongo"][BROKEN]["out"], out)
-    assert main(["report", "--out", str(out)]) == 0
+NO_ALLURE = "Allure 3 is not installed (set POSCERT_ALLURE or put allure on PATH)"
+
+
+def built_report(doc: dict) -> Path:
+    """A copy of the run's results folder in which `poscert report` built the Allure 3 report: built once per
+    test run, by the first worker that needs it (this test and the reviewer's view read it; none changes it)."""
+    root = Path(doc["out"]).with_name(Path(doc["out"]).name + ".report")
+    with open(f"{root}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not root.exists():
+            building = root.with_name(root.name + ".tmp")
+            shutil.rmtree(building, ignore_errors=True)
+            shutil.copytree(doc["out"], building / "reports")
+            assert main(["report", "--out", str(building / "reports")]) == 0
+            building.rename(root)
+    return root / "reports"
+
+
+@pytest.mark.skipif(not installed_allure(), reason=NO_ALLURE)
+def test_poscert_report_builds_the_allure_3_report_with_history(certifications):
+    out = built_report(certifications["pongo"][BROKEN])
     summary = json.loads((out / "allure-report" / "summary.json").read_text())
     assert summary["status"] == "failed" and "NOT CERTIFIED" in summary.get("name", "NOT CERTIFIED")
     assert summary["stats"]["total"] == len(results(certifications["pongo"][BROKEN]))  # nothing merged as retries
-    assert (tmp_path / "allure-history.jsonl").is_file()
+    assert (out.parent / "allure-history.jsonl").is_file()

@@ -45,7 +45,7 @@ from poscert.remote import (
     encode,
     remote_driver,
 )
-from tests.certification import assert_fails_only_on_its_requirement, assert_reference_passes, certify, results
+from tests.certification import assert_reference_passes, certify, results
 from tests.servers import free_port
 
 
@@ -82,13 +82,6 @@ def test_webhooks_reach_the_integration_through_the_driver(tmp_path):
     journal = [json.loads(line) for line in Path(doc["out"], "journal.jsonl").read_text().splitlines()]
     delivered = [x for x in journal if x.get("operation", "").startswith("webhook:")]
     assert delivered and all(200 <= x["status"] < 300 for x in delivered)
-
-
-def test_a_broken_integration_over_http_fails_on_its_requirement_only(tmp_path):
-    from poscert.drivers.pongo.broken.orders import SendsUnpaidOrders
-
-    doc = remote_certify(tmp_path, "pongo", "poscert.drivers.pongo.broken:SendsUnpaidOrders")
-    assert_fails_only_on_its_requirement(doc, SendsUnpaidOrders)
 
 
 def test_another_platforms_reference_over_http_is_certified(tmp_path):
