@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.simulators.server_support import password_grant_body
+
 TOKEN = "smoke-admin-token"
 
 
@@ -112,14 +114,7 @@ def test_serve_all_over_real_sockets(tmp_path):
         assert rebound.status_code == 403
         assert "/api/pos/checkins" in httpx.get(f"{punchh}/openapi.json").json()["paths"]
 
-        grant = {
-            "grant_type": "password",
-            "client_id": client["client_id"],
-            "client_secret": client["client_secret"],
-            "username": merchant["login_email"],
-            "password": merchant["login_password"],
-            "scope": "customer.create,customer.read",
-        }
+        grant = password_grant_body(creds, "customer.create,customer.read")
         auth = {"authorization": f"Bearer {httpx.post(f'{pongo}/v1/oauth/token', json=grant).json()['access_token']}"}
         hook = httpx.post(f"{pongo}/v1/webhooks", json={"event": "customer.created", "url": hook_url}, headers=auth)
         secret = hook.json()["data"]["secret"]

@@ -268,10 +268,8 @@ class SpoonityReference(Till[Session]):
         """A debit (negative amount) of the whole total through POST /order, reconciled by its receipt number."""
         visit = self._current()
         order = visit.order
-        if not order.is_open:
+        if not self._payable_in_spoonity(visit):
             return order.view()
-        if visit.card_number is None:
-            raise ValueError("check the customer in first")
         receipt = f"{order.order_id}-GC"
         debit = {
             "card_number": visit.card_number,
@@ -288,14 +286,21 @@ class SpoonityReference(Till[Session]):
         """Loyalty Pay: POST /order/payments/loyalty converts points to the total's cash value."""
         visit = self._current()
         order = visit.order
-        if not order.is_open:
+        if not self._payable_in_spoonity(visit):
             return order.view()
-        if visit.card_number is None:
-            raise ValueError("check the customer in first")
         if order.total == 0:
             return self._paid_in_spoonity(visit, "LOYALTY_PAY", None)
         payment = {"card_number": visit.card_number, "amount": dollars(order.total)}
         return self._pay_in_spoonity(visit, "/order/payments/loyalty", payment, "LOYALTY_PAY", None, NOT_ENOUGH_POINTS)
+
+    @staticmethod
+    def _payable_in_spoonity(visit: Session) -> bool:
+        """An open order of a checked-in customer: a paid one is not paid twice (a second tap does nothing)."""
+        if not visit.order.is_open:
+            return False
+        if visit.card_number is None:
+            raise ValueError("check the customer in first")
+        return True
 
     def _pay_in_spoonity(
         self, visit: Session, path: str, payload: dict[str, Any], method: str, receipt: str | None, short: str | None

@@ -181,8 +181,7 @@ class AdminApi:
         backends = getattr(self.sim, "backends", None)
         if not isinstance(backends, BackendDict):
             raise AdminError(400, f"{self.sim.platform} keeps no per-tenant state")
-        with backends._lock:  # forget the one backend: the next request rebuilds it from the dataset
-            backends._backends.pop(tenant, None)
+        backends.discard(tenant)
         try:
             backends[tenant]
         except Exception:  # the platform's own refusal of an unknown tenant (KeyError, a 404)

@@ -47,6 +47,11 @@ class BackendDict(Generic[B]):
         with self._lock:
             return len(self._backends)
 
+    def discard(self, tenant: str) -> None:
+        """Forget one tenant's backend: the next request for it builds it again from the dataset."""
+        with self._lock:
+            self._backends.pop(tenant, None)
+
     def reset(self) -> None:
         """Forget every backend: the next request for a tenant builds it afresh."""
         with self._lock:

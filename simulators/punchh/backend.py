@@ -49,6 +49,7 @@ from poscert.simulators.punchh.receipts import (
     fingerprint,
     key_problem,
     money,
+    only_asks,
     text,
 )
 
@@ -869,7 +870,7 @@ class BusinessBackend:
         self._check_amounts(params)
         transaction_no, key = text(params.get("transaction_no")) or None, text(params.get("punchh_key")) or None
         self._register_key(location_id, transaction_no, key)
-        query = params.get("query") in (True, "true", "True", 1, "1")
+        query = only_asks(params)
         receipt = fingerprint(items, params)
         if not query and basket.fingerprint is not None and basket.fingerprint != receipt:
             raise Refusal(422, errors.RECEIPT_MISMATCH)

@@ -174,6 +174,11 @@ def balance_problems(items: list[Item], body: dict[str, Any], amount_field: bool
     return problems
 
 
+def only_asks(body: dict[str, Any]) -> bool:
+    """Batch Redemption with `query: true` only asks; a missing or false `query` commits [C; `false` is I]."""
+    return body.get("query") in (True, "true", "True", 1, "1")
+
+
 def fingerprint(items: list[Item], body: dict[str, Any]) -> str:
     """What must not change between a `query: true` call and its commit: the lines and the amounts."""
     lines = [(i.name, i.qty, str(i.amount), i.type, i.item_id, i.family, i.group, i.serial) for i in items]

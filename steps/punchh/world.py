@@ -16,6 +16,7 @@ from poscert.drivers.punchh.contract import Connection
 from poscert.simulators.punchh.backend import BusinessBackend
 from poscert.simulators.punchh.declaration import SIGNED
 from poscert.simulators.punchh.models import User
+from poscert.simulators.punchh.receipts import only_asks
 from poscert.simulators.punchh.simulator import PunchhSimulator
 from poscert.steps.common.world import World
 
@@ -143,5 +144,5 @@ class PunchhWorld(World):
 
 
 def is_query(exchange: Exchange) -> bool:
-    body = exchange.request_body if isinstance(exchange.request_body, dict) else {}
-    return body.get("query") in (True, "true", "True", 1, "1")
+    """Whether Punchh read the batch redemption as a query (nothing committed): its own rule."""
+    return isinstance(exchange.request_body, dict) and only_asks(exchange.request_body)

@@ -33,6 +33,15 @@ def test_tenants_are_isolated():
     assert sorted(shops) == ["a", "b"]
 
 
+def test_a_discarded_tenant_is_built_again_and_the_others_are_kept():
+    shops = BackendDict(Shop)
+    shops["a"].items.append("lamp")
+    shops["b"].items.append("desk")
+    shops.discard("a")
+    shops.discard("never built")  # nothing to forget: no error
+    assert shops["a"].items == [] and shops["b"].items == ["desk"]
+
+
 def test_the_factory_decides_which_tenants_exist():
     def only_known(tenant: str) -> Shop:
         if tenant == "ghost":

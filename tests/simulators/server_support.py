@@ -35,3 +35,16 @@ def call(app: AsgiApp, method: str, path: str, *, base: str = BASE, **kwargs: An
 def admin(app: AsgiApp, method: str, action: str, **kwargs: Any) -> httpx.Response:
     headers = {**ADMIN, **kwargs.pop("headers", {})}
     return call(app, method, f"/_poscert{action}", headers=headers, **kwargs)
+
+
+def password_grant_body(credentials: dict, scope: str) -> dict:
+    """What a partner can do with only the printed credentials: a token grant for the first merchant."""
+    client, merchant = credentials["oauth_clients"][0], credentials["merchants"][0]
+    return {
+        "grant_type": "password",
+        "client_id": client["client_id"],
+        "client_secret": client["client_secret"],
+        "username": merchant["login_email"],
+        "password": merchant["login_password"],
+        "scope": scope,
+    }

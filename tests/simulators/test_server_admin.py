@@ -12,24 +12,14 @@ from poscert.simulators.core.server import banner, build
 from poscert.simulators.pongo.simulator import PongoSimulator
 from poscert.simulators.punchh.simulator import PunchhSimulator
 from poscert.simulators.spoonity.simulator import SpoonitySimulator
-from tests.simulators.server_support import TOKEN, admin, call, served_app
+from tests.simulators.server_support import TOKEN, admin, call, password_grant_body, served_app
 
 SIMULATORS = (PongoSimulator, PunchhSimulator, SpoonitySimulator)
 
 
 def password_grant(app, sim: PongoSimulator, scope: str = "customer.read,customer.create") -> httpx.Response:
     """What a partner can do with only the printed credentials: get a token for the first merchant."""
-    creds = sim.credentials()
-    client, merchant = creds["oauth_clients"][0], creds["merchants"][0]
-    grant = {
-        "grant_type": "password",
-        "client_id": client["client_id"],
-        "client_secret": client["client_secret"],
-        "username": merchant["login_email"],
-        "password": merchant["login_password"],
-        "scope": scope,
-    }
-    return call(app, "POST", "/v1/oauth/token", json=grant)
+    return call(app, "POST", "/v1/oauth/token", json=password_grant_body(sim.credentials(), scope))
 
 
 @pytest.fixture
