@@ -29,10 +29,13 @@ from poscert.results import (
     BROKEN,
     BUNDLE,
     CERTIFICATION,
+    CERTIFIED,
     COMPLETED,
     JOURNAL,
     JUNIT,
     LOG_HTML,
+    NO_VERDICT,
+    NOT_CERTIFIED,
     RESULT_NAMES,
     ForeignFiles,
     clear_results,
@@ -91,7 +94,7 @@ def certify(ns: argparse.Namespace) -> int:
             "poscert: a parallel run (-n) needs pytest-xdist, which is not installed: pip install pytest-xdist",
             file=sys.stderr,
         )
-        return pytest.ExitCode.USAGE_ERROR
+        return NO_VERDICT
     out = Path(ns.out).resolve()
     # A re-run builds on the last run's results: the plugin keeps them as an attempt, or refuses and they stay.
     keep = RESULT_NAMES if ns.rerun_failed else frozenset()
@@ -102,16 +105,16 @@ def certify(ns: argparse.Namespace) -> int:
         )  # no result of an earlier run stays beside this run's
     except ForeignFiles as refused:
         print(f"poscert: --out {refused}", file=sys.stderr)
-        return pytest.ExitCode.USAGE_ERROR
+        return NO_VERDICT
     # Like `python -m pytest`, look for the partner's package in the current directory first.
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     code = with_room(pytest.main, certify_args(ns, out))  # however deep the caller: see poscert.frame_stack
     publish(out / ALLURE_RESULTS)
     report = out / CERTIFICATION
-    if ns.rerun_failed and code == pytest.ExitCode.USAGE_ERROR and _bytes(report) == earlier:
+    if ns.rerun_failed and code not in (CERTIFIED, NOT_CERTIFIED) and _bytes(report) == earlier:
         print(f"poscert: --rerun-failed refused; the results in {out} are left as they were", file=sys.stderr)
-        return pytest.ExitCode.USAGE_ERROR  # the plugin refused before it moved anything (pytest said why)
+        return NO_VERDICT  # the plugin refused before it moved anything (pytest said why)
     if ns.rerun_failed:  # a report built from the last attempt's Allure results no longer says what they say
         clear_results(out, ALLURE_REPORT, force=True)
     if not report.exists():  # pytest refused its arguments before the plugin started
@@ -119,14 +122,17 @@ def certify(ns: argparse.Namespace) -> int:
         write_reports(out, doc)
     doc = json.loads(report.read_text(encoding="utf-8"))
     if doc["outcome"] != COMPLETED:
-        print(f"poscert: not certified: the run did not complete ({doc['outcome']}); see {report}", file=sys.stderr)
-        return max(int(code), 2)
+        print(
+            f"poscert: no verdict: the run did not complete ({doc['outcome']}: {doc['reason']}); see {report}",
+            file=sys.stderr,
+        )
+        return NO_VERDICT
     evidence = f"\nallure results: {out / ALLURE_RESULTS}" if ns.allure else ""
     print(
         f"\nresults: {report}{evidence}\njunit: {out / JUNIT}\njournal: {out / JOURNAL}"
         f"\nlog: {out / LOG_HTML} (.md, .json)\nbundle: {out / BUNDLE} (check it with: poscert verify)"
     )
-    return 0 if doc["certified"] else 1
+    return CERTIFIED if doc["certified"] else NOT_CERTIFIED
 
 
 def _bytes(path: Path) -> bytes | None:
@@ -150,7 +156,7 @@ def serve(ns: argparse.Namespace) -> int:
     names = list(platforms()) if ns.platform == "all" else [ns.platform]
     if ns.journal_limit < 1:
         print("poscert: --journal-limit must be at least 1", file=sys.stderr)
-        return 4
+        return NO_VERDICT
     token = ns.admin_token or os.environ.get("POSCERT_ADMIN_TOKEN") or server.new_token()
     spill = server.spill_dir(ns.journal_spill)
     try:
@@ -168,12 +174,12 @@ def serve(ns: argparse.Namespace) -> int:
         )
     except KeyError as unknown:  # an unknown dataset: the platform's loader names the known ones
         print(f"poscert: {unknown.args[0] if unknown.args else unknown}", file=sys.stderr)
-        return 4
+        return NO_VERDICT
     try:  # every port bound before anything is printed: a busy one fails the start, not the first request
         sockets = server.listening_sockets(ns.host, [one.port for one in served])
     except OSError as busy:
         print(f"poscert: cannot listen on {ns.host}, ports {served[0].port}-{served[-1].port}: {busy}", file=sys.stderr)
-        return 4
+        return NO_VERDICT
     print(server.banner(served, ns.host, token, spill), flush=True)
     server.run(served, sockets)
     return 0

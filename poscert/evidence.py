@@ -216,7 +216,7 @@ def finish_folder(run: CertificationRun, folder: Path) -> None:
 
     rewrite_results(folder, finish)
     results = run.results
-    outcome, reason, _ = run.stopped or (COMPLETED, "", None)
+    outcome, reason = run.stopped or (COMPLETED, "")
     certified = outcome == COMPLETED and not blocking(results)
     line = verdict(results, outcome, reason)
     failing = [{"id": r.id, "title": r.title, "result": r.result.replace("_", " ")} for r in blocking(results)]

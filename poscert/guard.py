@@ -36,8 +36,8 @@ class DriverFault(pytest.fail.Exception):
     integration to refuse something (`except Exception`) never takes a time-out for a refusal.
     """
 
-    # (the run's outcome, its exit code) when this stops the whole run; None: only the scenario fails.
-    stops: tuple[str, int] | None = None
+    # The run's outcome when this stops the whole run; None: only the scenario fails.
+    stops: str | None = None
 
 
 class CallTimedOut(DriverFault):
@@ -51,13 +51,13 @@ class WrongReturn(DriverFault):
 class RunTimedOut(DriverFault):
     """The run's time-out was reached during a contract call: the run stops."""
 
-    stops = (INTERRUPTED, pytest.ExitCode.INTERRUPTED)
+    stops = INTERRUPTED
 
 
 class BuildFailed(DriverFault):
     """The integration could not be built as the platform builds it: no scenario can run, the run stops."""
 
-    stops = (BROKEN, pytest.ExitCode.USAGE_ERROR)
+    stops = BROKEN
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,6 @@ class Controller:
                 BROKEN,
                 f"pytest-xdist worker {', '.join(self.lost)}: the exchanges of its scenarios are lost, "
                 "so the whole-run rules cannot be judged",
-                pytest.ExitCode.INTERNAL_ERROR,
             )
         handed = [self.handed[worker] for worker in sorted(self.handed, key=lambda w: int(w.lstrip("gw") or 0))]
         if not any(h["outcomes"] or h["withheld"] for h in handed):
@@ -203,9 +202,7 @@ class Controller:
         inner = phase.run
         if inner is None or not inner.outcomes and inner.stopped is None:
             last = printed.getvalue().strip().splitlines()[-1:] or [""]
-            self.run.stop(
-                BROKEN, f"the whole-run scenarios could not run (pytest exit {int(code)}): {last[0]}", int(code)
-            )
+            self.run.stop(BROKEN, f"the whole-run scenarios could not run (pytest exit {int(code)}): {last[0]}")
             return
         self.run.learn_secrets(inner.secrets())
         self.run.not_applicable.update(inner.not_applicable)
@@ -214,9 +211,7 @@ class Controller:
             self.run.stop(*inner.stopped)
         elif set(inner.outcomes) != set(withheld):
             missing = sorted(set(withheld) - set(inner.outcomes))
-            self.run.stop(
-                BROKEN, f"whole-run scenarios did not run: {', '.join(missing)}", pytest.ExitCode.INTERNAL_ERROR
-            )
+            self.run.stop(BROKEN, f"whole-run scenarios did not run: {', '.join(missing)}")
 
 
 @contextlib.contextmanager

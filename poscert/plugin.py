@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,17 +38,18 @@ from poscert.results import (
     CERTIFICATION,
     COMPLETED,
     JOURNAL,
+    NO_VERDICT,
     PLUGIN_RESULTS,
     ScenarioOutcome,
-    blocking,
     certify,
     clear_results,
+    exit_code,
     publish,
     table,
     verdict,
     write_certification,
 )
-from poscert.run import KIND_TAGS, RUN_KEY, CertificationRun, run_of
+from poscert.run import KIND_TAGS, RUN_KEY, CertificationRun, certifying_options, run_of
 from poscert.sandbox import (
     NEEDS_STATE,
     SIMULATOR,
@@ -191,6 +193,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(AllureEvidence(run), "poscert-evidence")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config: pytest.Config) -> Iterator[int | pytest.ExitCode]:
+    """A certification run pytest refuses (a usage error: a driver that cannot be used, a MUST without a
+    scenario) has no verdict: exit 2, as `poscert certify` says, rather than pytest's 4."""
+    try:
+        return (yield)
+    except pytest.UsageError as refused:
+        if not certifying_options(config):
+            raise
+        sys.stderr.write("".join(f"ERROR: {line}\n\n" for line in refused.args))  # as pytest prints it
+        return NO_VERDICT
+
+
 PREVIOUS_SIGTERM = pytest.StashKey[Any]()
 
 
@@ -301,7 +316,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     run = run_of(item.config)
     fault = call.excinfo.value if call.excinfo is not None else None
     if isinstance(fault, DriverFault) and fault.stops is not None:  # a hung run, an integration that cannot be built
-        run.stop(fault.stops[0], str(fault), fault.stops[1])
+        run.stop(fault.stops, str(fault))
         item.session.shouldstop = run.stopped[1]
     secrets = run.secrets()
     if report.failed and call.excinfo is not None and not item.config.getoption("fulltrace"):
@@ -354,27 +369,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         run.outcomes = run.rerun.combined(run.outcomes)
     if run.stopped is None and exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         nothing = exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
-        run.stop(
-            BROKEN, "no scenario was collected" if nothing else f"pytest ended with exit {int(exitstatus)}", exitstatus
-        )
+        run.stop(BROKEN, "no scenario was collected" if nothing else f"pytest ended with exit {int(exitstatus)}")
     results = run.results = results_of(run)  # final now; the terminal summary prints these
-    outcome, reason, code = run.stopped or (COMPLETED, "", None)
+    outcome, reason = run.stopped or (COMPLETED, "")
     if run.out is not None:
         publish(run.out / JOURNAL)
         meta = certification_meta(run, session) | (run.rerun.meta() if run.rerun is not None else {})
         doc = write_certification(run.out / CERTIFICATION, results, meta, outcome, reason)
         write_reports(run.out, doc, run.secrets())  # the log, JUnit and bundle: all from certification.json
     # The verdict is the exit code: a failed SHOULD is a warning, a failed or unrun MUST blocks.
-    if code is not None:
-        session.exitstatus = code
-    else:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED if blocking(results) else pytest.ExitCode.OK
+    session.exitstatus = exit_code(outcome, results)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     run = run_of(config)
     if run.outcomes and not worker_id(config):  # a run that never started says why in pytest's own error
-        outcome, reason, _ = run.stopped or (COMPLETED, "", None)
+        outcome, reason = run.stopped or (COMPLETED, "")
         terminalreporter.section("poscert certification")
         terminalreporter.write_line(f"driver {run.driver_spec} ({run.kind}), seed {run.seed}")
         if run.sandbox is not None:

@@ -3,7 +3,7 @@
 Allure 3 is an npm package (`allure`). It is looked for in this order: `$POSCERT_ALLURE` (a command),
 an `allure` on PATH, then `npx --yes allure@3` (which downloads it once into npm's cache and never
 waits on a prompt: a CI job has no terminal). Without Node.js the command says how to build the report
-elsewhere and exits 4, never hanging.
+elsewhere and exits 2, never hanging.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ import sys
 from pathlib import Path
 
 from poscert.allure_config import CONFIG_FILE, REPORT_DIR
-from poscert.results import ALLURE_RESULTS
+from poscert.results import ALLURE_RESULTS, NO_VERDICT
 
 ALLURE_PACKAGE = "allure@3"
-NO_VERDICT = 4
 
 
 def allure_command() -> list[str] | None:
@@ -49,8 +48,8 @@ def how_to(out: Path) -> str:
 
 
 def report(ns: argparse.Namespace) -> int:
-    """Exit 0 with the report's path; 4 when there are no results or no way to run Allure; Allure's own
-    exit code when it fails."""
+    """Exit 0 with the report's path; 2 when it cannot be built: no results, no way to run Allure, or
+    Allure failed (its own exit code is printed)."""
     out = Path(ns.out).resolve()
     if not (out / ALLURE_RESULTS / CONFIG_FILE).is_file():
         print(
@@ -75,7 +74,7 @@ def report(ns: argparse.Namespace) -> int:
         return NO_VERDICT
     if done.returncode != 0:
         print(f"poscert report: Allure failed (exit {done.returncode}); by hand:\n  {how_to(out)}", file=sys.stderr)
-        return done.returncode
+        return NO_VERDICT
     print(f"report: {out / REPORT_DIR / 'index.html'}")
     return 0
 

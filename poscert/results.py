@@ -17,6 +17,10 @@ NA_PREFIX = "not applicable"  # skip reasons that mean the requirement does not 
 # How the run ended. Only a completed run can be certified; the others say why in `reason`.
 COMPLETED, INTERRUPTED, BROKEN = "completed", "interrupted", "broken"
 ENDED = {INTERRUPTED: "was interrupted", BROKEN: "broke"}
+# The CI gate, for `poscert certify` and plain pytest alike: certified, not certified (a MUST failed or
+# did not run), no verdict (the run was interrupted or broke: the harness, its set-up or the driver's
+# loading failed before the integration could be judged; `certification.json` says why).
+CERTIFIED, NOT_CERTIFIED, NO_VERDICT = 0, 1, 2
 
 CERTIFICATION, JUNIT, JOURNAL, ALLURE_RESULTS = "certification.json", "junit.xml", "journal.jsonl", "allure-results"
 # The reviewer's certification log, in three formats from one model, and the run's evidence bundle.
@@ -104,6 +108,13 @@ def certify(requirements: list[Requirement], outcomes: list[ScenarioOutcome]) ->
 def blocking(results: list[RequirementResult]) -> list[RequirementResult]:
     """MUST requirements that fail or have no scenario that ran: these make the exit code non-zero."""
     return [r for r in results if r.level == "MUST" and r.result in (FAIL, NOT_RUN)]
+
+
+def exit_code(outcome: str, results: list[RequirementResult]) -> int:
+    """The gate: a run that did not complete has no verdict, whatever its requirements say."""
+    if outcome != COMPLETED:
+        return NO_VERDICT
+    return NOT_CERTIFIED if blocking(results) else CERTIFIED
 
 
 def write_certification(

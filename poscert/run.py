@@ -44,6 +44,12 @@ SANDBOX_OPTIONS = ("--poscert-upstream", "--poscert-sandbox-config", "--poscert-
 RUN_KEY = pytest.StashKey["CertificationRun"]()
 
 
+def certifying_options(config: pytest.Config) -> bool:
+    """Whether pytest was given what makes a certification run."""
+    options = ("--poscert-out", "--poscert-platform", "--poscert-driver")
+    return any(config.getoption(name) is not None for name in options)
+
+
 @dataclass(eq=False)  # hashed by identity: the run is also a plugin of its session
 class CertificationRun:
     catalog: Catalog
@@ -57,7 +63,7 @@ class CertificationRun:
     secret_sources: list[Callable[[], set[str]]] = field(default_factory=list)
     not_applicable: dict[str, str] = field(default_factory=dict)  # node id -> why, decided at collection
     limits: TimeLimits = field(default_factory=TimeLimits)  # per driver call and per run
-    stopped: tuple[str, str, int] | None = None  # (outcome, reason, exit code) of a run that did not complete
+    stopped: tuple[str, str] | None = None  # (outcome, reason) of a run that did not complete
     # Where the simulator is served on localhost for a remote integration (set by the `platform_sim` fixture).
     served_url: str | None = None
     rerun: Rerun | None = None  # a --poscert-rerun-failed run: what it builds on (poscert.rerun)
@@ -175,29 +181,26 @@ class CertificationRun:
     @property
     def certifying(self) -> bool:
         """A certification run (given its options, or running scenarios), not the project's own tests."""
-        options = ("--poscert-out", "--poscert-platform", "--poscert-driver")
-        return any(self.config.getoption(name) is not None for name in options) or bool(self.outcomes)
+        return certifying_options(self.config) or bool(self.outcomes)
 
-    def stop(self, outcome: str, reason: str, exit_code: int) -> None:
+    def stop(self, outcome: str, reason: str) -> None:
         """The run ends without a verdict on its requirements; the first cause recorded is the one reported."""
         if self.stopped is None:
-            self.stopped = (outcome, scrub_text(reason, self.secrets()), int(exit_code))
+            self.stopped = (outcome, scrub_text(reason, self.secrets()))
 
     # -- how a run ended, from hooks that get no config: the run is registered as a plugin of its session
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             lines = str(report.longrepr).strip().splitlines() or [""]
             why = lines[-1].removeprefix("E").strip()
-            self.stop(
-                BROKEN, f"{report.nodeid or 'the suite'} could not be collected: {why}", pytest.ExitCode.USAGE_ERROR
-            )
+            self.stop(BROKEN, f"{report.nodeid or 'the suite'} could not be collected: {why}")
 
     @pytest.hookimpl(wrapper=True)
     def pytest_collection(self, session: pytest.Session) -> Iterator[None]:
         try:
             return (yield)
         except pytest.UsageError as refused:  # a driver that cannot be used, a MUST without a scenario, ...
-            self.stop(BROKEN, str(refused), pytest.ExitCode.USAGE_ERROR)
+            self.stop(BROKEN, str(refused))
             raise
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
@@ -208,10 +211,10 @@ class CertificationRun:
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
         stopped = excinfo.value
         reason = getattr(stopped, "msg", None) or str(stopped) or "interrupted (Ctrl-C)"
-        self.stop(INTERRUPTED, reason, getattr(stopped, "returncode", None) or pytest.ExitCode.INTERRUPTED)
+        self.stop(INTERRUPTED, reason)
 
     def pytest_internalerror(self, excinfo: pytest.ExceptionInfo) -> None:
-        self.stop(BROKEN, f"internal error: {excinfo.typename}: {excinfo.value}", pytest.ExitCode.INTERNAL_ERROR)
+        self.stop(BROKEN, f"internal error: {excinfo.typename}: {excinfo.value}")
 
     def meta(self) -> dict:
         # Never loads the driver: a run whose driver could not be loaded still gets its verdict written.

@@ -63,7 +63,7 @@ PIPELINE = frozenset(
 
 
 class SandboxError(Exception):
-    """The sandbox options cannot be used: one message, the run stops before any scenario (exit 4)."""
+    """The sandbox options cannot be used: one message, the run stops before any scenario (no verdict, exit 2)."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import pytest
 
 from poscert.allure_results import HARNESS, NODE_LABEL, NOISE_LABELS, finish_result
 from poscert.cli import main
+from poscert.results import NO_VERDICT
 
 BROKEN = "SendsUnpaidOrders"  # breaks PONGO-ORDER-02, a MUST
 
@@ -163,7 +164,7 @@ def test_report_without_node_says_how(certifications, tmp_path, monkeypatch, cap
     shutil.copytree(certifications["pongo"][BROKEN]["out"], out)
     monkeypatch.delenv("POSCERT_ALLURE", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
-    assert main(["report", "--out", str(out)]) == 4
+    assert main(["report", "--out", str(out)]) == NO_VERDICT
     assert "npx --yes allure@3 generate allure-results" in capsys.readouterr().err
 
 

@@ -8,6 +8,7 @@ import sys
 import httpx
 
 from poscert.cli import main
+from poscert.results import NO_VERDICT
 from tests.servers import serving
 
 
@@ -34,7 +35,7 @@ def test_serve_answers_on_localhost_with_pongo_errors_and_an_admin_api():
 
 def test_certify_refuses_a_driver_it_cannot_load(tmp_path, capsys):
     code = main(["certify", "--platform", "pongo", "--driver", "nowhere:Nothing", "--out", str(tmp_path)])
-    assert code == 4
+    assert code == NO_VERDICT
     doc = json.loads((tmp_path / "certification.json").read_text())
     assert doc["certified"] is False and doc["outcome"] == "broken"
     assert "nowhere:Nothing could not be loaded" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from poscert.base.validation import SCHEMAS_DIR
 from poscert.cli import main
 from poscert.parallel import merge_journals
+from poscert.results import NO_VERDICT
 from tests.certification import certify, results
 
 pytest.importorskip("xdist")
@@ -93,12 +94,12 @@ def test_worker_journals_merge_in_collection_order_with_outcomes_renumbered():
 def test_a_parallel_run_without_pytest_xdist_is_a_usage_error(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr("poscert.cli.importlib.util.find_spec", lambda name: None)
     code = main(["certify", "--platform", "pongo", "--out", str(tmp_path), "--", "-n", "2"])
-    assert code == pytest.ExitCode.USAGE_ERROR
+    assert code == NO_VERDICT
     assert "needs pytest-xdist" in capsys.readouterr().err
     assert not (tmp_path / "certification.json").exists()
 
 
 def test_an_integration_driven_over_http_is_refused_a_parallel_run(tmp_path):
     run = certify("pongo", tmp_path, ["--driver", "http://127.0.0.1:9", "--no-allure", "--", "-n", "2"])
-    assert run["exit"] == pytest.ExitCode.USAGE_ERROR and run["outcome"] == "broken"
+    assert run["exit"] == NO_VERDICT and run["outcome"] == "broken"
     assert "runs serially: remove -n" in run["stdout"]

@@ -20,7 +20,7 @@ from poscert.base.validation import SCHEMAS_DIR
 from poscert.certification_log import build_log, to_html, to_markdown
 from poscert.cli import main
 from poscert.junit import junit_xml
-from poscert.results import RESULT_NAMES
+from poscert.results import NO_VERDICT, RESULT_NAMES
 from tests.certification import certify
 
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
@@ -196,11 +196,13 @@ def test_junit_agrees_with_the_exit_code_on_warnings_unrun_musts_and_broken_runs
 def test_exit_codes_say_certified_not_certified_or_no_verdict(reference, broken, tmp_path):
     assert reference["exit"] == 0 and broken["exit"] == 1
     unloadable = certify("pongo", tmp_path / "unloadable", ["--driver", "nowhere:Nothing", "--no-allure"])
-    assert unloadable["exit"] == 4 and unloadable["outcome"] == "broken"  # the run could not start: no verdict
+    assert unloadable["exit"] == NO_VERDICT and unloadable["outcome"] == "broken"  # the run could not start: no verdict
     header = json.loads((tmp_path / "unloadable" / "certification-log.json").read_text())["header"]
     assert header["verdict"].startswith("NOT CERTIFIED: the run broke: --poscert-driver nowhere:Nothing")
     refused = tmp_path / "refused"
-    assert main(["certify", "--platform", "pongo", "--out", str(refused), "--no-allure", "--", "--no-such"]) == 4
+    assert (
+        main(["certify", "--platform", "pongo", "--out", str(refused), "--no-allure", "--", "--no-such"]) == NO_VERDICT
+    )
     assert main(["verify", str(refused / "certification-bundle.zip")]) == 0  # even a refused run is evidenced
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from poscert.bundle import verify
 from poscert.cli import main
+from poscert.results import NO_VERDICT
 from tests.certification import MATRICES, certify
 from tests.test_reports import validator
 
@@ -110,7 +111,7 @@ def refused(args: list[str]) -> tuple[int, str]:
 
 def test_a_rerun_is_refused_without_an_earlier_run_or_with_another_driver_or_seed(certifications, tmp_path):
     code, printed = refused(["--out", str(tmp_path / "empty")])
-    assert code == 4 and "no certification.json" in printed
+    assert code == NO_VERDICT and "no certification.json" in printed
     out = copy_of(certifications["pongo"][BROKEN], tmp_path)
     before = sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*"))
     for args, word in (
@@ -118,5 +119,5 @@ def test_a_rerun_is_refused_without_an_earlier_run_or_with_another_driver_or_see
         (["--driver", f"poscert.drivers.pongo.broken:{BROKEN}", "--seed", "7"], "seed"),
     ):
         code, printed = refused(["--out", str(out), *args])
-        assert code == 4 and f"run's {word} was" in printed, printed[-2000:]
+        assert code == NO_VERDICT and f"run's {word} was" in printed, printed[-2000:]
     assert sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*")) == before

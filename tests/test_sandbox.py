@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from poscert.base.journal import Exchange, Journal, Violation
+from poscert.results import NO_VERDICT
 from poscert.sandbox import NEEDS_STATE, SandboxError, StateView, load
 from poscert.simulators.core.messages import SimRequest
 from poscert.simulators.core.proxy import Upstream, proxy_simulator
@@ -280,5 +281,5 @@ def test_credentials_on_the_command_line_are_refused(refused: dict):
 
 def test_sandbox_options_are_refused_before_any_scenario(tmp_path: Path):
     run = certify("pongo", tmp_path / "a", ["--target", "sandbox", "--upstream", "https://u:p@sandbox.example"])
-    assert run["exit"] == 4 and run["outcome"] == "broken" and "command line" in run["reason"]
+    assert run["exit"] == NO_VERDICT and run["outcome"] == "broken" and "command line" in run["reason"]
     assert "u:p@" not in json.dumps(run)

@@ -27,7 +27,7 @@ from poscert.drivers.contract import CAPABILITIES, Connection, LoyaltyScreen, Pa
 from poscert.drivers.pongo.contract import PongoIntegration
 from poscert.drivers.pongo.reference import PongoKiosk
 from poscert.guard import Alarm, CallTimedOut, GuardedDriver, RunTimedOut, TimeLimits, Worker, build, mismatch
-from poscert.results import RESULT_NAMES, write_certification
+from poscert.results import NO_VERDICT, RESULT_NAMES, write_certification
 from poscert.simulators.pongo.simulator import PongoSimulator
 from tests import trust_partners
 
@@ -65,7 +65,7 @@ def test_a_run_that_cannot_start_leaves_no_result_of_the_last_run(tmp_path):
     for name in ("certification.json", "junit.xml", "journal.jsonl", ".poscert-junit.xml"):
         (out / name).write_text(json.dumps(STALE))
     code, _, doc = certify(out, "--driver", "nowhere:Nothing")
-    assert code == pytest.ExitCode.USAGE_ERROR
+    assert code == NO_VERDICT
     assert doc["certified"] is False and doc["outcome"] == "broken"
     assert doc["reason"].startswith("--poscert-driver nowhere:Nothing could not be loaded: ModuleNotFoundError")
     assert not (out / "allure-results" / "old-result.json").exists() and not (out / "journal.jsonl").exists()
@@ -77,12 +77,12 @@ def test_certify_refuses_a_folder_holding_other_files_unless_forced(tmp_path, ca
     (tmp_path / "notes.txt").write_text("mine")
     (tmp_path / "certification.json").write_text(json.dumps(STALE))
     code = main(["certify", "--platform", "pongo", "--driver", "nowhere:Nothing", "--out", str(tmp_path)])
-    assert code == pytest.ExitCode.USAGE_ERROR
+    assert code == NO_VERDICT
     said = capsys.readouterr().err
     assert "poscert did not write (notes.txt)" in said and "--force" in said
     assert json.loads((tmp_path / "certification.json").read_text()) == STALE, "a refused folder is left as it was"
     code, _, doc = certify(tmp_path, "--force", "--driver", "nowhere:Nothing")
-    assert code == pytest.ExitCode.USAGE_ERROR and doc["outcome"] == "broken"
+    assert code == NO_VERDICT and doc["outcome"] == "broken"
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
@@ -92,7 +92,7 @@ def test_a_results_folder_kept_in_a_repository_with_its_readme_is_used_as_it_is(
     (tmp_path / ".gitignore").write_text("*")
     (tmp_path / "certification.json").write_text(json.dumps(STALE))
     code, _, doc = certify(tmp_path, "--driver", "nowhere:Nothing")
-    assert code == pytest.ExitCode.USAGE_ERROR and doc["outcome"] == "broken", "the folder was refused"
+    assert code == NO_VERDICT and doc["outcome"] == "broken", "the folder was refused"
     assert (tmp_path / "README.md").read_text() == "# reports/"
 
 
@@ -113,10 +113,10 @@ def test_a_result_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
 
 def test_nothing_selected_is_a_run_that_broke_not_a_verdict(tmp_path):
     code, _, doc = certify(tmp_path, "--", "-k", "NO-SUCH-REQUIREMENT")
-    assert code == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert code == NO_VERDICT
     assert doc["certified"] is False and doc["outcome"] == "broken" and doc["reason"] == "no scenario was collected"
     code, _, doc = certify(tmp_path, "--", "--no-such-option")  # refused by pytest before the plugin starts
-    assert code == pytest.ExitCode.USAGE_ERROR
+    assert code == NO_VERDICT
     assert (
         doc["certified"] is False and doc["outcome"] == "broken" and doc["reason"] == "pytest refused the run (exit 4)"
     )
@@ -130,7 +130,7 @@ def test_plain_pytest_replaces_a_stale_verdict_the_same_way(pytester: pytest.Pyt
         "--pyargs", "poscert.steps.pongo", "--poscert-platform=pongo", "--poscert-driver=nowhere:Nothing",
         f"--poscert-out={out}",
     )  # fmt: skip
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.ret == NO_VERDICT
     doc = json.loads((out / "certification.json").read_text())
     assert doc["certified"] is False and doc["outcome"] == "broken" and "nowhere:Nothing" in doc["reason"]
 
@@ -138,7 +138,7 @@ def test_plain_pytest_replaces_a_stale_verdict_the_same_way(pytester: pytest.Pyt
 # -- the run ends, one way or another, with a verdict that says how ---------------------------------
 def test_an_interrupted_run_writes_a_verdict_that_says_so(tmp_path):
     code, _, doc = certify(tmp_path, "--driver", "tests.trust_partners:Interrupted", "--", "-k", "PONGO-STORE-01")
-    assert code == pytest.ExitCode.INTERRUPTED
+    assert code == NO_VERDICT
     assert doc["certified"] is False and doc["outcome"] == "interrupted"
     assert (tmp_path / "junit.xml").exists() and (tmp_path / "allure-results").is_dir()
     assert_published(tmp_path)
@@ -164,7 +164,7 @@ def test_a_stopped_real_run_writes_an_interrupted_verdict(tmp_path, stop):
         printed = run.communicate(timeout=30)[0]
     finally:
         run.kill()
-    assert run.returncode == pytest.ExitCode.INTERRUPTED, printed[-3000:]
+    assert run.returncode == NO_VERDICT, printed[-3000:]
     doc = json.loads((out / "certification.json").read_text())
     assert doc["certified"] is False and doc["outcome"] == "interrupted"
     assert_published(out)
@@ -183,7 +183,7 @@ def test_a_driver_module_that_cannot_be_imported_is_one_message(tmp_path, monkey
     (tmp_path / "acme_kiosk.py").write_text(source)
     monkeypatch.syspath_prepend(str(tmp_path))
     code, printed, doc = certify(tmp_path / "out", "--driver", "acme_kiosk:Kiosk")
-    assert code == pytest.ExitCode.USAGE_ERROR, printed[-3000:]
+    assert code == NO_VERDICT, printed[-3000:]
     assert "INTERNALERROR" not in printed and "Traceback" not in printed
     assert doc["outcome"] == "broken" and said in doc["reason"]
     assert "acme_kiosk.py" in doc["reason"], "the message does not say where"
@@ -197,7 +197,7 @@ def test_a_driver_that_cannot_be_built_as_its_platform_builds_it_is_refused_befo
 
 def test_a_constructor_that_raises_stops_the_run_with_one_message(tmp_path):
     code, printed, doc = certify(tmp_path, "--driver", "tests.trust_partners:BuiltBroken", "--", "-k", "PONGO-ID-01")
-    assert code == pytest.ExitCode.USAGE_ERROR
+    assert code == NO_VERDICT
     assert doc["certified"] is False and doc["outcome"] == "broken"
     assert (
         "built as BuiltBroken(connection) for every scenario, and BuiltBroken(connection) raised ValueError"
@@ -329,7 +329,7 @@ def test_a_hung_run_is_stopped_at_the_run_time_out_and_says_it_was_interrupted(t
     args = ["--driver", "tests.trust_partners:HangsOnLocations", "--run-timeout", "0.5", "--", "-k", "PONGO-ID-01"]
     code, printed, doc = certify(tmp_path, *args)
     assert time.monotonic() - started < 20, "the run waited for the integration"
-    assert code == pytest.ExitCode.INTERRUPTED
+    assert code == NO_VERDICT
     assert doc["certified"] is False and doc["outcome"] == "interrupted"
     assert "the run time-out (0.5 s) was reached" in doc["reason"]
     assert "NOT CERTIFIED: the run was interrupted: the run time-out (0.5 s) was reached" in printed
