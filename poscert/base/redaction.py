@@ -7,6 +7,7 @@ wherever it travels.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +80,14 @@ def redact_value(value: Any, secrets: frozenset[str] = frozenset()) -> Any:
 
 def scrub_text(text: str, secrets: set[str] | frozenset[str]) -> str:
     """Mask known secret values in free text (log lines, receipts, URLs)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
+    for secret in _longest_first(secrets if isinstance(secrets, frozenset) else frozenset(secrets)):
+        if secret in text:
             text = text.replace(secret, MASK)
     return text
+
+
+@functools.lru_cache(maxsize=256)
+def _longest_first(secrets: frozenset[str]) -> tuple[str, ...]:
+    # A secret that contains another is masked whole; the order is computed once per set, not per text:
+    # one exchange's headers, bodies and query values are scrubbed with the same set.
+    return tuple(secret for secret in sorted(secrets, key=len, reverse=True) if secret)
