@@ -37,3 +37,15 @@ Feature: New customers enlist and give their opt-in answers
       | no        | no        |
       | no answer | no answer |
       | yes       | no answer |
+
+  @REQ:PONGO-OPTIN-01
+  Scenario: The next customer's opt-in answers are their own
+    The opt-in is asked of each customer who enlists: answers given by the customer before are not
+    theirs, so questions the next customer skips are sent as nothing.
+
+    When a new customer enlists with the phone number "32478112233" answering yes to email and yes to SMS
+    And the next customer starts an order
+    And a new customer enlists with the phone number "32478445566" answering no answer to email and no answer to SMS
+    And the customer orders a product and pays by card
+    Then Pongo has a customer with the phone number "32478445566"
+    And Pongo recorded the email opt-in as no answer and the SMS opt-in as no answer

@@ -28,6 +28,7 @@ Feature: Customers identify with their phone number or their digital pass
       | 32470123456 | Belgium | +32 470 12 34 56  |
       | 32470123456 | Belgium | 0032 470 12.34.56 |
       | 32470123456 | Belgium | 0470 12-34-56     |
+      | 32470123456 | Belgium | +32 (0)470 123456 |
       | 33612345678 | France  | 06 12 34 56 78    |
       | 31612345678 | Belgium | +31 6 1234 5678   |
 
@@ -36,6 +37,8 @@ Feature: Customers identify with their phone number or their digital pass
     Given the customer typed the phone number "32470123456"
     When the customer types the phone number "+32 499 00 00 00"
     Then the loyalty screen shows no customer and tells the customer so
+    When the customer orders a product and pays by card
+    Then Pongo gave that order to no customer
 
   @REQ:PONGO-ID-02
   Scenario Outline: A customer is identified by scanning their digital pass

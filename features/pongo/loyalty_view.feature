@@ -16,15 +16,24 @@ Feature: Identified customers see their loyalty programme and redeem rewards
 
   @REQ:PONGO-VIEW-02
   Scenario: The customer sees the rewards the merchant offers them
+    Rewards may be limited to some customers and to some stores: one valid only at another of
+    the merchant's stores is not offered where the customer is.
+
+    Given the merchant has a reward valid only at another of its stores
     When the customer types the phone number "32470123456"
     Then the integration asked Pongo for the rewards of that customer
     And the loyalty screen lists exactly the rewards Pongo offers that customer
 
   @REQ:PONGO-VIEW-03
   Scenario: Purchased rewards are shown apart from the others
+    Purchased rewards are those still to use: one the customer bought and already used in an order
+    is no longer theirs to add.
+
     Given the customer has already bought a reward
+    And the customer has already bought and used another reward
     When the customer types the phone number "32470123456"
     Then the loyalty screen shows the purchased reward apart from the merchant's rewards
+    And the loyalty screen does not show the reward already used
 
   @REQ:PONGO-REDEEM-01
   Scenario: Redeeming a reward refreshes the loyalty view

@@ -22,6 +22,17 @@ Feature: Merchant set-up: connect with Pongo and map the stores
     And no authorization code was exchanged
 
   @REQ:PONGO-AUTH-01
+  Scenario: A callback presenting again the state of a finished connection is refused
+    A state ties one callback to one press of the button: once used, a callback presenting it again,
+    with another code, was not started by the merchant (a replayed or forged connection).
+
+    Given the merchant pressed "Connect with Pongo" in the partner's admin
+    When the merchant approves the connection on Pongo's form
+    And a callback arrives with a new code but the state of that connection
+    Then the integration refuses the callback
+    And the integration exchanged the authorization code for tokens once
+
+  @REQ:PONGO-AUTH-01
   Scenario: The connection keeps working as access tokens expire, without asking the merchant again
     The guides name no way to renew an access token, so every way Pongo's token endpoint takes is
     accepted: the refresh token (rotated at each use, as Passport does) or the merchant's code

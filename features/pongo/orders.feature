@@ -26,6 +26,32 @@ Feature: Closed and paid orders are sent to Pongo, once
       | scanning their digital pass once the products are in |
       | without identifying                                  |
 
+  @REQ:PONGO-ORDER-01
+  Scenario: The next customer's order does not go to the customer before
+    A POS rings up ticket after ticket: the customer identified on one ticket leaves with it,
+    so the next ticket, whose customer does not identify, earns nobody points.
+
+    Given the customer typed the phone number "32470123456"
+    When the customer orders a product and pays by card
+    And the next customer starts an order
+    And the customer orders a product and pays by card
+    Then Pongo gave that order to no customer
+
+  @REQ:PONGO-ORDER-01 @needs:product_catalog
+  Scenario: A reward leaves the order with the customer who bought it
+    Staff may identify the wrong customer first: when another customer identifies, the rewards of the
+    first leave the order, so Pongo accepts it for the customer who identified last.
+
+    Given the merchant's free product reward lists the SKUs "{ours:1}"
+    And the customer has bought that reward and typed the phone number "32470123456"
+    And a known customer with the phone number "32470999888" and 40 points
+    And the customer ordered {ours:2}
+    When the reward is added to the order
+    And the customer types the phone number "32470999888"
+    And the customer pays by card
+    Then exactly one order was sent to Pongo for it, and Pongo accepted it
+    And Pongo gave the order and its points to the customer who identified, if any
+
   @REQ:PONGO-ORDER-01 @needs:vouchers
   Scenario: An order paid with a voucher is sent at the amount paid, after the discount
     Given the merchant has a voucher_percentage reward worth 10

@@ -48,6 +48,14 @@ Feature: The guest is looked up, or signs up or in, before the order is paid
     And the next guest orders a product without identifying and pays by card
     Then the next guest's order was credited to nobody
 
+  @REQ:PUNCHH-ID-01
+  Scenario: A look-up that finds nobody leaves no earlier guest on the order
+    Given a known guest with points and rewards
+    And the guest gave their phone number
+    When the guest gives a phone number the brand does not know
+    And the guest orders a product and pays by card
+    Then the order was credited only to the guest the till shows
+
   @REQ:PUNCHH-AUTH-01
   Scenario Outline: A guest signs up or in with a one-time password, and is reached through its access token
     Given <who>

@@ -35,6 +35,7 @@ Feature: Rules every platform shares: schema, errors, credentials
     When the integration retries what it could not send
     Then the platform holds exactly one order for it, as paid
     And every attempt to send it used the same order id
+    And every attempt to check it in carried the same check, with the Punchh key its receipt prints
 
     Examples:
       | failure                                   |
@@ -44,6 +45,20 @@ Feature: Rules every platform shares: schema, errors, credentials
       | a time-out                                |
       | a time-out after processing it            |
       | a dropped connection after processing it  |
+
+  @REQ:ALL-ERR-01
+  Scenario: Redemptions whose commit the platform failed are committed when the integration retries
+    Given the guest gave their phone number
+    When the guest orders 2 products
+    And the guest chooses the "$2 Off Your Order" reward
+    And the discounts are applied to the order
+    And the platform will answer the commit of the redemptions with a 503
+    And the guest pays by card
+    Then the order is paid
+    And the customer was told of the failure, unless the integration got past it
+    When the integration retries what it could not send
+    Then the commit Punchh failed was sent again for the same check when the integration retried
+    And the platform carried it out no more than once
 
   @REQ:ALL-ERR-01
   Scenario Outline: The platform failing during a loyalty step is told, nothing is done twice, and the order goes on

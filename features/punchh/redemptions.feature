@@ -27,6 +27,15 @@ Feature: Redemptions 2.0: looked up and queried before payment, committed only a
     And the guest pays by card
     Then the discount basket held exactly the chosen discounts before the payment
 
+  @REQ:PUNCHH-RED-02
+  Scenario: Each discount the guest chooses joins the ones already in the basket
+    When the guest orders 2 products
+    And the guest chooses the "$2 Off Your Order" reward
+    And the guest chooses the "Birthday $5" reward
+    And the discounts are applied to the order
+    And the guest pays by card
+    Then the discount basket held exactly the chosen discounts before the payment
+
   @REQ:PUNCHH-RED-03
   Scenario: The redemptions Punchh confirms are on the order before it is paid, and the guest pays less
     When the guest orders 2 products
@@ -35,6 +44,15 @@ Feature: Redemptions 2.0: looked up and queried before payment, committed only a
     And the guest pays by card
     Then a batch redemption query ran before the payment, for the order as paid
     And the order showed the confirmed redemptions before it was paid, and the guest paid that much less
+
+  @REQ:PUNCHH-RED-03
+  Scenario: An order changed after its discounts were applied is queried again before it is paid
+    When the guest orders 2 products
+    And the guest chooses the "$2 Off Your Order" reward
+    And the discounts are applied to the order
+    And the guest adds another product to the order
+    And the guest pays by card
+    Then the order as paid was queried again before its redemptions were committed, and the guest paid that much less
 
   @REQ:PUNCHH-RED-03
   Scenario: A discount the order does not qualify for is not taken off it
@@ -69,6 +87,15 @@ Feature: Redemptions 2.0: looked up and queried before payment, committed only a
       | the payment is declined  |
       | the payment is abandoned |
       | the order is cancelled   |
+
+  @REQ:PUNCHH-RED-04
+  Scenario: The redemptions of an order paid after a declined payment are committed
+    When the guest orders 2 products
+    And the guest chooses the "$2 Off Your Order" reward
+    And the discounts are applied to the order
+    And the payment is declined
+    And the guest pays by card
+    Then the redemptions taken off the paid order are used up in Punchh
 
   @REQ:PUNCHH-RED-05
   Scenario: A declined payment commits nothing, even when the guest then pays by card

@@ -17,7 +17,7 @@ Feature: The whole order is submitted once, after it is resolved, and a rejected
     And the customer taps "pay" again
     Then exactly one order was submitted to Spoonity for it, and Spoonity took it
     And the order submitted is whole: receipt number, till, subtotal, taxes, total, payment method, date, cashier, line items and discounts
-    And its line items are the products ordered, with their options
+    And its line items are the products ordered, with their options, at their prices
     And its total is the amount paid, and its subtotal that amount before taxes
 
     Examples:
@@ -66,6 +66,7 @@ Feature: The whole order is submitted once, after it is resolved, and a rejected
     When the customer pays with their gift card
     Then exactly one order was submitted to Spoonity for it, and Spoonity took it
     And the gift card debit was taken before the order was submitted
+    And its total is the amount paid, and its subtotal that amount before taxes
 
   @REQ:SPOON-ORDER-02
   Scenario Outline: An order whose reward Spoonity refuses is shown, not resubmitted unchanged, and not lost

@@ -29,10 +29,11 @@ Feature: Paying with the gift card or with Loyalty Pay
     Then the order is paid
 
   @REQ:SPOON-PAY-02 @needs:loyalty_pay
-  Scenario: Loyalty Pay converts points to the order's total
+  Scenario: Loyalty Pay converts points to the order's total, after its rewards
     Given the customer checked in with their card number
-    And the customer ordered a product
-    When the customer pays with Loyalty Pay
+    When the customer orders a coffee and another product
+    And the customer redeems the reward "discount_free_coffee"
+    And the customer pays with Loyalty Pay
     Then a Loyalty Pay payment of the order's total was sent with POST /order/payments/loyalty
 
   @REQ:SPOON-PAY-02 @needs:loyalty_pay

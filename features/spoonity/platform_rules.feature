@@ -70,6 +70,17 @@ Feature: Rules every platform shares: schema, errors, credentials
     When the customer pays by card
     Then the order is paid
 
+  @REQ:ALL-ERR-01 @needs:gift_card
+  Scenario: A gift card debit failing is told, the card is debited no more than once, and the order goes on
+    Given the customer checked in with their email
+    And the customer ordered a product
+    And the platform will answer the next "submit order" with a time-out after processing it
+    When the customer pays with their gift card
+    Then the customer was told of the failure, unless the integration got past it
+    And the platform carried it out no more than once
+    When the customer pays by card
+    Then the order is paid
+
   @REQ:ALL-SEC-01
   Scenario: Credentials travel only where the platform expects them and stay out of logs and receipts
     Given the customer checked in with their email

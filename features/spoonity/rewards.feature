@@ -17,3 +17,11 @@ Feature: The full reward list comes from the perk list, not from the session's e
     And the integration shows every reward of the merchant
     Then every reward of the merchant is listed, those the customer cannot afford too
     And only the rewards the customer can afford are offered for redemption
+
+  @REQ:SPOON-REW-01
+  Scenario: A reward that costs exactly the customer's points is offered for redemption
+    Given the customer holds 100 points
+    When the customer checks in with their email
+    And the integration shows every reward of the merchant
+    Then every reward of the merchant is listed, those the customer cannot afford too
+    And only the rewards the customer can afford are offered for redemption

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from poscert.base.journal import Violation
-from poscert.simulators.core.backends import BackendDict
+from poscert.simulators.core.backends import BackendDict, Pristine
 from poscert.simulators.core.messages import PlatformError, SimRequest
 from poscert.simulators.core.payloads import read_json
 from poscert.simulators.core.routing import Route
@@ -49,11 +49,19 @@ class PunchhSimulator(Simulator):
         """One backend per business of the dataset, built the first time anyone asks for it."""
         return BackendDict(self._open_business)
 
+    @cached_property
+    def _pristine(self) -> Pristine[BusinessBackend]:
+        return Pristine()
+
     def _open_business(self, slug: str) -> BusinessBackend:
         profile = self.data.businesses[slug]  # KeyError: no such business in this dataset
-        backend = BusinessBackend(profile, self.clock, self.seed)
-        population.populate(backend, profile, self.seed)
-        return backend
+
+        def build() -> BusinessBackend:
+            backend = BusinessBackend(profile, self.clock, self.seed)
+            population.populate(backend, profile, self.seed)
+            return backend
+
+        return self._pristine.copy((self.dataset, self.seed, slug), build, shared=(self.clock, profile))
 
     # -- the harness's handles ---------------------------------------------------------
     @property

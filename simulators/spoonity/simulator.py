@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from poscert.base.journal import Violation
-from poscert.simulators.core.backends import BackendDict
+from poscert.simulators.core.backends import BackendDict, Pristine
 from poscert.simulators.core.messages import PlatformError, SimRequest
 from poscert.simulators.core.payloads import read_json
 from poscert.simulators.core.routing import Route
@@ -45,11 +45,19 @@ class SpoonitySimulator(Simulator):
         """One backend per vendor of the dataset, built the first time anyone asks for it."""
         return BackendDict(self._open_vendor)
 
+    @cached_property
+    def _pristine(self) -> Pristine[VendorBackend]:
+        return Pristine()
+
     def _open_vendor(self, slug: str) -> VendorBackend:
         profile = self.data.vendors[slug]  # KeyError: no such vendor in this dataset
-        backend = VendorBackend(profile, self.clock, self.seed)
-        population.populate(backend, profile, self.seed)
-        return backend
+
+        def build() -> VendorBackend:
+            backend = VendorBackend(profile, self.clock, self.seed)
+            population.populate(backend, profile, self.seed)
+            return backend
+
+        return self._pristine.copy((self.dataset, self.seed, slug), build, shared=(self.clock, profile))
 
     # -- the harness's handles ---------------------------------------------------------
     @property

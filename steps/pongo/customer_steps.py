@@ -278,6 +278,14 @@ def asked_rewards(world: PongoWorld) -> None:
     assert calls and calls[-1].status == 200, "GET rewards was not asked for this customer (customer=...)"
 
 
+@given("the merchant has a reward valid only at another of its stores")
+def reward_elsewhere(world: PongoWorld) -> None:
+    """GET rewards without the customer's store (store_slug) would offer it here too."""
+    world.ensure_session()
+    other = next(store.slug for store in world.backend().stores if store.slug != world.store_slug())
+    world.backend().add_reward(title="Brunch du dimanche", type="free_product", cost=50, store_slugs=[other])
+
+
 @then("the loyalty screen lists exactly the rewards Pongo offers that customer")
 def lists_rewards(world: PongoWorld) -> None:
     expected = {r.public_id for r in world.backend().rewards_for(world.customer_id, world.store_slug())}
@@ -291,10 +299,27 @@ def already_bought(world: PongoWorld) -> None:
     world.reward_id, world.won_id = cheapest.public_id, world.buy_for_customer(cheapest.public_id)
 
 
+@given("the customer has already bought and used another reward")
+def already_used(world: PongoWorld) -> None:
+    """Bought and used at once (buy's `used`), as a till does when the reward goes straight into an order."""
+    cheapest = min(world.backend().rewards_for(world.customer_id, world.backend().stores[0].slug), key=lambda r: r.cost)
+    world.used_id = (
+        world.backend()
+        .buy_reward(cheapest.public_id, world.customer_id, world.backend().stores[0].slug, used=True)
+        .public_id
+    )
+
+
 @then("the loyalty screen shows the purchased reward apart from the merchant's rewards")
 def purchased_apart(world: PongoWorld) -> None:
     assert world.won_id in {r.id for r in world.screen.purchased}, "the purchased reward is not shown"
     assert world.won_id not in {r.id for r in world.screen.rewards}, "the purchased reward is mixed with the others"
+
+
+@then("the loyalty screen does not show the reward already used")
+def used_not_shown(world: PongoWorld) -> None:
+    shown = {r.id for r in world.screen.purchased} | {r.id for r in world.screen.rewards}
+    assert world.used_id not in shown, "a reward the customer already used is shown as theirs to use"
 
 
 # -- redeeming --------------------------------------------------------------------------------------

@@ -58,9 +58,20 @@ def forged_callback(world: PongoWorld) -> None:
         world.refused = refused
 
 
+@when("a callback arrives with a new code but the state of that connection")
+def replayed_state(world: PongoWorld) -> None:
+    """Pongo's form echoes the state it was opened with: going through it again yields a genuine code
+    under a state the integration already used, which a single-use state refuses."""
+    callback = world.consent(world.authorize_url, world.merchant)
+    try:
+        world.driver.finish_connect(callback)
+    except Exception as refused:  # the contract: finish_connect raises on a callback it did not issue
+        world.refused = refused
+
+
 @then("the integration refuses the callback")
 def callback_refused(world: PongoWorld) -> None:
-    assert world.refused is not None, "the integration accepted a callback whose state it never issued"
+    assert world.refused is not None, "the integration accepted a callback whose state it never issued or already used"
 
 
 @then("no authorization code was exchanged")

@@ -382,3 +382,12 @@ def slug_belongs(world: PongoWorld) -> None:
     slug = sent.request_body.get("loyalty_store_slug") or sent.request_body.get("store_slug")
     assert slug in {s.slug for s in world.backend().stores}, f"{slug!r} is not a store of the merchant"
     assert sent.status == 201, f"Pongo refused the order: {sent.response_body}"
+
+
+@then("Pongo gave that order to no customer")
+def order_without_customer(world: PongoWorld) -> None:
+    """Nobody identified for this order: no customer, not one identified before, earns its points.
+
+    Whether the order was sent at all is for the ORDER requirements to judge."""
+    held = [o.customer_public_id for o in world.backend().orders_list() if o.order_id == world.order.order_id]
+    assert not any(held), f"order {world.order.order_id} went to {held}, though nobody identified for it"

@@ -48,6 +48,7 @@ class PongoWorld(World):
     customer_points: int = 0
     reward_id: str | None = None  # the reward the scenario set up
     won_id: str | None = None  # the customer's purchase of it
+    used_id: str | None = None  # a purchase the customer already used in an order
     webhook_status: int | None = None
     sku_guide: list[tuple[str, str]] = field(default_factory=list)
     optin: OptIn | None = None  # the answers the new customer gave

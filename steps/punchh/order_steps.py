@@ -15,6 +15,7 @@ from pytest_bdd import given, parsers, then, when
 
 from poscert.base.journal import Exchange
 from poscert.drivers.contract import REWARD_NOT_USABLE, PaymentOutcome
+from poscert.steps.common.rules import arm_fault
 from poscert.steps.punchh.guest_steps import punchh_id
 from poscert.steps.punchh.world import IDENTIFYING, PunchhWorld
 
@@ -75,6 +76,15 @@ def orders_and_cancels(world: PunchhWorld) -> None:
 def next_guest_pays(world: PunchhWorld) -> None:
     world.start_session(world.location)
     orders_and_pays(world, "a product")
+
+
+@when("the guest adds another product to the order")
+def adds_another(world: PunchhWorld) -> None:
+    """A product the order does not hold yet, added after its discounts were applied (the cashier rings up a drink)."""
+    product = next(p for p in reversed(world.driver.catalog()) if p.sku not in world.ordered)
+    world.order = world.driver.add_product(product.sku)
+    world.ordered.append(product.sku)
+    world.journal.event("ordered", sku=product.sku)
 
 
 @when("the guest pays by card")
@@ -214,6 +224,26 @@ def redemptions_on_the_order(world: PunchhWorld) -> None:
     )
 
 
+@then("the order as paid was queried again before its redemptions were committed, and the guest paid that much less")
+def queried_again(world: PunchhWorld) -> None:
+    """The redemptions a changed order takes are confirmed for it: a query kept from before the change would
+    commit another receipt than the one paid. Pressing "pay" may re-query (the terminal's answer is journaled
+    first), so the query that counts is the last one before the commit that follows the payment."""
+    payment = world.payment()
+    if any(x.seq < payment.seq for x in world.commits()):
+        return  # committed before the payment: PUNCHH-RED-04's to judge (the basket is gone, nothing to query)
+    commits = [x.seq for x in world.commits() if x.seq > payment.seq]
+    queries = [x for x in world.queries() if x.ok and x.seq < min(commits, default=world.journal.last_seq + 1)]
+    assert queries, "no Batch Redemption with `query: true` confirmed the redemptions of the order"
+    query = queries[-1]
+    missing = Counter(world.ordered) - item_ids(body(query).get("line_items") or [], "item_id")
+    assert not missing, f"the order changed and was not queried again: {sorted(missing)} missing from the query"
+    subtotal = sum(cents(item.get("amount") or 0) for item in body(query).get("line_items") or [])
+    assert world.order.total == subtotal - confirmed_cents(query), (
+        f"the guest paid {world.order.total} cents; Punchh confirmed {confirmed_cents(query)} off {subtotal}"
+    )
+
+
 @then("nothing Punchh did not confirm was taken off the order, and the guest was told")
 def nothing_unconfirmed(world: PunchhWorld) -> None:
     query = last_query_before_payment(world)
@@ -241,11 +271,46 @@ def committed_after_payment(world: PunchhWorld) -> None:
     assert not changed, f"the commit does not carry the check that was queried: its {changed} differ"
 
 
+@when(
+    parsers.re(
+        r"the platform will answer the commit of the redemptions with "
+        r"(?P<failure>a (?P<status>\d{3})|a time-out|a dropped connection)(?P<after> after processing it)?"
+    )
+)
+def commit_fails(world: PunchhWorld, failure: str, status: str | None, after: str | None) -> None:
+    """Armed once the query ran: the next batch redemption is the commit after the payment."""
+    arm_fault(world, "batch redemption", failure, status, after)
+
+
+@then("the commit Punchh failed was sent again for the same check when the integration retried")
+def commit_resent(world: PunchhWorld) -> None:
+    """A paid order's redemptions are part of it: lost with the commit, the guest keeps a reward they used."""
+    failed = [x for x in world.commits() if x.fault and x.seq > world.payment().seq]
+    if not failed:
+        return  # no commit after the payment: PUNCHH-RED-04's to judge
+    same = ("external_uid", "transaction_no", "punchh_key")
+    again = [
+        x
+        for x in world.commits()
+        if x.seq > failed[-1].seq and not x.fault and all(body(x).get(f) == body(failed[-1]).get(f) for f in same)
+    ]
+    assert again, f"{failed[-1].title()} failed ({failed[-1].fault}) and was not sent again for the same check"
+
+
 @then("the chosen reward is used up in Punchh")
 def reward_used(world: PunchhWorld) -> None:
     rewards = world.backend().rewards
     statuses = {ident: rewards[int(ident)].status for ident in chosen_ids(world) if int(ident) in rewards}
     assert statuses and all(s == "redeemed" for s in statuses.values()), f"the chosen rewards are {statuses}"
+
+
+@then("the redemptions taken off the paid order are used up in Punchh")
+def taken_off_used_up(world: PunchhWorld) -> None:
+    """A declined card does not undo the redemptions the order still shows: a basket released on the decline
+    leaves nothing to commit, and the guest is given the reward without spending it."""
+    if not any(line.reward_id or line.voucher_code for line in world.order.lines):
+        return  # the paid order took nothing off: nothing to commit
+    reward_used(world)
 
 
 @given("the guest's account is noted")
@@ -323,6 +388,17 @@ def checked_in_for_the_guest(world: PunchhWorld) -> None:
     assert answer(taken[-1]).get("id") == world.guest.id, "the order was checked in for another guest"
     assert answer(taken[-1]).get("points_earned", 0) > 0 and world.points() > world.account_before[0], (
         "the guest earned nothing for the order"
+    )
+
+
+@then("the order was credited only to the guest the till shows")
+def credited_to_the_shown_guest(world: PunchhWorld) -> None:
+    """The identity validated last is the one attached: a look-up that finds nobody must not leave the guest
+    before it on the ticket while the till says the guest is unknown."""
+    shown = world.screen.customer_id if world.screen else None
+    credited = {str(answer(x).get("id")) for x in world.calls_after(world.payment(), "create_checkin") if x.ok}
+    assert credited <= ({shown} if shown else set()), (
+        f"the order was checked in for Punchh user {sorted(credited)}, the till shows {shown or 'nobody'}"
     )
 
 

@@ -56,9 +56,9 @@ def barcodes_differ(world: PunchhWorld) -> None:
 
 @then("Receipt Details were sent after the payment, with the receipt's Punchh key")
 def receipt_details_sent(world: PunchhWorld) -> None:
+    """Versions sent before the payment are allowed: Punchh keeps every version of a check, and integrations send
+    one at print time and whenever the check changes (support note 360022257314). The tendered one must follow."""
     payment = world.payment()
-    early = [x.title() for x in world.integration_calls("receipt_details") if x.seq < payment.seq]
-    assert not early, f"Receipt Details were sent before the payment: {early}"
     sent = [x for x in world.calls_after(payment, "receipt_details") if x.ok]
     assert sent, "no Receipt Details were stored for the check of a guest without loyalty"
     key = world.barcodes[-1][:12]
@@ -78,3 +78,17 @@ def claimed_later(world: PunchhWorld) -> None:
     except Refusal as refused:
         raise AssertionError(f"Punchh would not credit the receipt's barcode later: {refused.text}") from None
     assert checkin.points > 0 and backend.points(guest) == before + checkin.points
+
+
+@then("every attempt to check it in carried the same check, with the Punchh key its receipt prints")
+def same_check_resent(world: PunchhWorld) -> None:
+    """The same identity is the whole check's, not only its external_uid: a resend rebuilt with a new Punchh key or
+    transaction number is another check to Punchh, and the receipt's barcode no longer names the one credited."""
+    attempts = [
+        x for x in world.integration_calls("create_checkin") if body(x).get("external_uid") == world.order.order_id
+    ]
+    checks = {(str(body(x).get("punchh_key")), str(body(x).get("transaction_no"))) for x in attempts}
+    assert len(checks) == 1, f"the check-in was resent as {len(checks)} checks (Punchh key, transaction_no): {checks}"
+    key = next(iter(checks))[0]
+    barcode = world.driver.receipt_barcode()
+    assert not barcode or barcode[:12] == key.zfill(12), f"the receipt prints {barcode!r}, the check-in carries {key}"

@@ -169,16 +169,35 @@ def submitted_whole(world: SpoonityWorld) -> None:
     assert not missing, f"the order submitted has no {', '.join(missing)}"
 
 
-@then("its line items are the products ordered, with their options")
+def money(value: Any) -> float | None:
+    """An amount as sent, to the cent (None when it is no number: the schema judges that)."""
+    try:
+        return round(float(value), 2)
+    except (TypeError, ValueError):
+        return None
+
+
+@then("its line items are the products ordered, with their options, at their prices")
 def line_items_match(world: SpoonityWorld) -> None:
+    """Each line as sold: the product and its options, each at its catalog price in currency units, as the
+    order's totals are (a line in cents, or an option sent free, is not the order sold)."""
     items = the_order(world).request_body.get("line_items") or []
     sent = Counter(
-        (item.get("id"), tuple(sorted(m.get("id") for m in item.get("modifiers") or [])))
+        (
+            item.get("id"),
+            money(item.get("price")),
+            tuple(sorted((m.get("id"), money(m.get("price"))) for m in item.get("modifiers") or [])),
+        )
         for item in items
         for _ in range(int(item.get("quantity") or 0))
     )
-    ordered = Counter((sku, tuple(sorted(options))) for sku, options in world.lines)
-    assert sent == ordered, f"line items {dict(sent)}; ordered {dict(ordered)}"
+    catalog = {product.sku: product for product in world.driver.catalog()}
+    ordered: Counter[tuple[Any, ...]] = Counter()
+    for sku, options in world.lines:
+        product = catalog[sku]
+        prices = {option.sku: option.price for option in product.options}
+        ordered[(sku, dollars(product.price), tuple(sorted((o, dollars(prices[o])) for o in options)))] += 1
+    assert sent == ordered, f"line items (id, price, options) {dict(sent)}; sold {dict(ordered)}"
 
 
 @then("its total is the amount paid, and its subtotal that amount before taxes")

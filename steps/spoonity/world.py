@@ -112,10 +112,15 @@ class SpoonityWorld(World):
 
     # -- what went over the wire ----------------------------------------------------------
     def action_of(self, exchange: Exchange) -> str:
-        """POST /order carries both a loyalty order and a gift card debit or credit: two actions."""
+        """POST /order carries both a loyalty order and a gift card debit or credit: two actions. A call
+        Spoonity refused on a 200 (`success: false`, a duplicate receipt for one) changed nothing: it is
+        not the action carried out again."""
+        action = exchange.operation
         if exchange.operation == "submit_order" and not is_order(exchange.request_body):
-            return "gift card transaction"
-        return exchange.operation
+            action = "gift card transaction"
+        if exchange.ok and not succeeded(exchange):
+            return f"refused {action}"
+        return action
 
     def orders_submitted(self) -> list[Exchange]:
         """The integration's loyalty orders of this scenario (not its gift card debits), in the order sent."""

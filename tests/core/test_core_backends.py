@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 
 import pytest
 
-from poscert.simulators.core.backends import BackendDict
+from poscert.simulators.core.backends import BackendDict, Pristine
 from poscert.simulators.core.messages import PlatformError
 
 
@@ -104,3 +105,23 @@ def test_iteration_is_a_snapshot():
     for tenant in shops:  # building while iterating must not raise "dict changed size"
         shops[f"{tenant}-more"]
     assert sorted(shops) == ["a", "a-more"]
+
+
+def test_a_pristine_tenant_is_built_once_and_each_reset_gets_its_own_copy():
+    clock = object()
+    builds = []
+
+    def build() -> dict:
+        builds.append(1)
+        return {"clock": clock, "rng": random.Random(7), "users": {"u1": {"points": 10}}}
+
+    pristine = Pristine()
+    first = pristine.copy(("default", 7, "alpha"), build, shared=(clock,))
+    first["users"]["u1"]["points"] = 0  # a scenario spends the points
+    first["rng"].random()
+    second = pristine.copy(("default", 7, "alpha"), build, shared=(clock,))
+    assert len(builds) == 1
+    assert second["users"]["u1"]["points"] == 10 and second["clock"] is clock
+    assert second["rng"].random() == random.Random(7).random()  # the generator as built, not as used
+    pristine.copy(("default", 8, "alpha"), build)  # another seed is another world
+    assert len(builds) == 2

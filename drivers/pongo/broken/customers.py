@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from poscert.drivers.contract import CUSTOMER_NOT_FOUND, LoyaltyScreen, OptIn
+from poscert.drivers.contract import CUSTOMER_NOT_FOUND, Connection, LoyaltyScreen, OptIn
 from poscert.drivers.pongo.broken.registry import breaks
 from poscert.drivers.pongo.phone import DEFAULT_CALLING_CODE, normalize_phone
 from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
@@ -116,6 +116,27 @@ class SkippedSentAsRefusal(PongoKiosk):
 
     def enlist(self, phone: str, optin: OptIn, **person: Any) -> LoyaltyScreen:
         return super().enlist(phone, OptIn(email=optin.email is True, sms=optin.sms is True), **person)
+
+
+@breaks(
+    "PONGO-OPTIN-01",
+    guide="When a customer enlist to the loyalty program, it is mandatory to ask the customer for their opt-in "
+    "for Email and SMS communication. (000, 001); No answer is never sent as consent. (catalog)",
+)
+class OptinFormNotReset(PongoKiosk):
+    """Never resets the opt-in form between customers: a question the next customer skips keeps the answer of
+    the customer before, and is sent as theirs."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._form = OptIn(email=None, sms=None)  # what the form's two checkboxes show
+
+    def enlist(self, phone: str, optin: OptIn, **person: Any) -> LoyaltyScreen:
+        self._form = OptIn(
+            email=self._form.email if optin.email is None else optin.email,
+            sms=self._form.sms if optin.sms is None else optin.sms,
+        )
+        return super().enlist(phone, self._form, **person)
 
 
 @breaks("PONGO-OPTIN-01")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
+from typing import Any
 
-from poscert.drivers.contract import OrderLine, OrderView, PaymentOutcome
+from poscert.drivers.contract import Connection, OrderLine, OrderView, PaymentOutcome
 from poscert.drivers.order import Order, Voucher
 from poscert.drivers.pongo.broken.registry import breaks
 from poscert.drivers.pongo.conforming.orders import ConfirmsWithUseAfterPayment, Use
 from poscert.drivers.pongo.integration import Session, StoreLink
-from poscert.drivers.pongo.reference import PongoKiosk
+from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
 from poscert.drivers.pongo.wire import order_payload
 from poscert.drivers.till import Pending
 
@@ -82,6 +83,24 @@ class CustomerOfTheFirstProduct(PongoKiosk):
             return super()._pending_order(session, link)
         finally:
             session.customer = identified
+
+
+@breaks("PONGO-ORDER-01", guide=ASSOCIATE)
+class CustomerStaysOnTheNextTicket(PongoPOS):
+    """Keeps the customer of the last paid ticket on the next one: an order nobody identified for earns them points."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._last_customer: dict[str, Any] | None = None  # the ticket header's customer field, never cleared
+
+    def _new_visit(self, location: str, order: Order) -> Session:
+        visit = super()._new_visit(location, order)
+        visit.customer = self._last_customer
+        return visit
+
+    def _settle(self, session: Session) -> None:
+        super()._settle(session)
+        self._last_customer = session.customer
 
 
 @breaks("PONGO-ORDER-02")

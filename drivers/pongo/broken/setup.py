@@ -35,6 +35,22 @@ class TrustsTheReturnedState(PongoKiosk):
         super().finish_connect(callback_url)
 
 
+@breaks(
+    "PONGO-AUTH-01",
+    guide="GET {BASE_URL}/v1/oauth/form?client_id={CLIENT_ID}&state={STATE}&redirect_uri={REDIRECT_URI} (API "
+    "reference, Authentication); Giving the merchant autonomy to connect with Pongo is required to ensure the best "
+    "security (000, 001, 002)",
+)
+class StateNotSingleUse(PongoKiosk):
+    """Checks the callback's state against those it issued, but never forgets one: a callback presenting the
+    state of a finished connection again, with another code, connects whoever sent it."""
+
+    def finish_connect(self, callback_url: str) -> None:
+        issued = set(self._states)
+        super().finish_connect(callback_url)
+        self._states |= issued
+
+
 @breaks("PONGO-AUTH-01")
 class NeverRefreshesTokens(PongoKiosk):
     """Keeps using the first access token; once it expires every call is refused."""

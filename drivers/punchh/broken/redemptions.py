@@ -16,7 +16,7 @@ from poscert.drivers.punchh.client import PunchhClient
 from poscert.drivers.punchh.contract import Connection
 from poscert.drivers.punchh.integration import BATCH, Session, dollars
 from poscert.drivers.punchh.reference import PunchhPOS
-from poscert.drivers.till import Pending
+from poscert.drivers.till import Pending, Till
 
 LOOKUP = "/api/pos/discounts/lookup"
 SELECT = "/api/pos/discounts/select"
@@ -133,6 +133,20 @@ class DiscountOffTheLookUp(PunchhPOS):
             for key in visit.selected
             if key in self._looked_up or key in confirmed
         ]
+
+
+@breaks("PUNCHH-RED-03", guide=CONFIRMED)
+class QueryKeptAfterTheOrderChanged(PunchhPOS):
+    """Queries the redemptions once, when they are applied, and keeps them when a product is added after: the order
+    is paid (and committed) as it now stands, but Punchh confirmed the redemptions for the order as it was."""
+
+    def add_product(self, sku: str, options: tuple[str, ...] = ()) -> OrderView:
+        return Till.add_product(self, sku, options)  # the redemption lines stay; nothing is confirmed again
+
+    def pay(self, outcome: PaymentOutcome) -> OrderView:
+        visit = self._current()
+        visit.queried = self._line_items(visit.order)  # "already queried": pressing pay asks Punchh nothing
+        return super().pay(outcome)
 
 
 @breaks("PUNCHH-RED-03", guide=CONFIRMED)

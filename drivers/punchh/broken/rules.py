@@ -13,9 +13,9 @@ import httpx
 
 from poscert.drivers.contract import LOYALTY_UNAVAILABLE, ORDER_PENDING_SYNC, ShownReward
 from poscert.drivers.punchh.broken.registry import breaks
-from poscert.drivers.punchh.client import PunchhClient
+from poscert.drivers.punchh.client import PunchhClient, PunchhUnavailable
 from poscert.drivers.punchh.contract import Connection
-from poscert.drivers.punchh.integration import Session
+from poscert.drivers.punchh.integration import BATCH, Session
 from poscert.drivers.punchh.reference import PunchhPOS
 from poscert.drivers.till import Pending, Visit
 
@@ -57,6 +57,23 @@ class ForgetsFailedCheckins(PunchhPOS):
     def _deliver(self, pending: Pending) -> bool | None:
         delivered = super()._deliver(pending)
         return False if delivered is None else delivered
+
+
+@breaks("ALL-ERR-01", guide=NOT_LOST)
+class CommitNotResent(PunchhPOS):
+    """Marks the redemptions committed before sending the commit: when Punchh fails it, the paid order is kept and
+    resent, but the resend only checks it in, and the guest keeps the reward they were given."""
+
+    def _deliver(self, pending: Pending) -> bool | None:
+        uid = pending.payload["external_uid"]
+        if "commit" in pending.payload and uid not in self._committed:
+            self._committed.add(uid)  # too early: before Punchh took it
+            try:
+                self.punchh.pos("POST", BATCH, json=pending.payload["commit"])
+            except PunchhUnavailable as error:
+                log.warning("commit failed: %s", error)
+                return None  # the order is kept and the guest told, as for a check-in
+        return super()._deliver(pending)
 
 
 @breaks("ALL-ERR-01", guide=CUSTOMER_TOLD)

@@ -110,6 +110,16 @@ class MergesEligibleListsSeen(SpoonityPOS):
         return [replace(r, redeemable=(r.cost or 0) <= points) for r in self._every.values()]
 
 
+@breaks("SPOON-REW-01")
+class AffordableBelowBalanceOnly(SpoonityKiosk):
+    """Offers a reward of the full list only when it costs less than the points held: a customer holding exactly
+    its cost is told they cannot afford it."""
+
+    def reward_list(self) -> list[ShownReward]:
+        points = self._current().points or 0
+        return [replace(r, redeemable=(r.cost or 0) < points) for r in super().reward_list()]
+
+
 # -- SPOON-SESSION-01 -------------------------------------------------------------------------
 @breaks("SPOON-SESSION-01")
 class NeverClosesSessions(SpoonityKiosk):

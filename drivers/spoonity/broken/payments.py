@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from poscert.drivers.contract import OrderView, PaymentOutcome
+from poscert.drivers.contract import LOYALTY_UNAVAILABLE, OrderView, PaymentOutcome
 from poscert.drivers.spoonity.broken.registry import breaks
 from poscert.drivers.spoonity.client import SpoonityUnavailable
-from poscert.drivers.spoonity.integration import Session, dollars, till_number
+from poscert.drivers.spoonity.integration import UNAVAILABLE, Session, dollars, till_number
 from poscert.drivers.spoonity.reference import SpoonityKiosk, SpoonityPOS
 
 DEBIT = "This request applies a debit against the customer's gift card balance [...] (004); a negative amount (catalog)"
@@ -47,7 +47,9 @@ class RefusedGiftCardTakenAsPaid(SpoonityKiosk):
         try:
             answer = self._call(visit, "POST", path, json=payload)
         except SpoonityUnavailable:
-            return super()._pay_in_spoonity(visit, path, payload, method, receipt, short)
+            # Told and declined, as the reference does: its one mistake is reading a 200 as taken.
+            visit.order.tell(UNAVAILABLE, LOYALTY_UNAVAILABLE)
+            return self.pay(PaymentOutcome.DECLINED)
         if answer.is_success:
             return self._paid_in_spoonity(visit, method, receipt)
         return self.pay(PaymentOutcome.DECLINED)

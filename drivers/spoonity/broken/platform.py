@@ -68,6 +68,27 @@ class LoyaltyPayAgainWhenAnswerLost(SpoonityPOS):
         return super()._call(visit, method, path, **kwargs)
 
 
+class _DebitsAgainWithoutReceipt(SpoonityClient):
+    def call(self, location: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        sent = kwargs.get("json") or {}
+        if method != "POST" or path != "/order" or "amount" not in sent:
+            return super().call(location, method, path, **kwargs)
+        try:
+            return super().call(location, method, path, **kwargs)
+        except SpoonityUnavailable:
+            # The receipt number is dropped so Spoonity cannot refuse the retry as a duplicate.
+            again = {key: value for key, value in sent.items() if key != "receipt_number"}
+            return super().call(location, method, path, **{**kwargs, "json": again})
+
+
+@breaks("ALL-ERR-01", guide=NOT_TWICE)
+class GiftCardDebitAgainWhenAnswerLost(SpoonityKiosk):
+    """Sends the gift card debit again at once, as the guide writes it (no receipt number), when the answer is
+    lost: a debit Spoonity made is taken twice from the customer's gift card."""
+
+    client = _DebitsAgainWithoutReceipt
+
+
 # -- ALL-SEC-01 ---------------------------------------------------------------------------------
 class _LogsKeys(SpoonityClient):
     def call(self, location: str, method: str, path: str, **kwargs: Any) -> httpx.Response:

@@ -8,10 +8,17 @@ from typing import Any
 
 import httpx
 
-from poscert.drivers.contract import NOT_ENOUGH_POINTS, LoyaltyScreen, OrderView, PaymentOutcome, ShownReward
+from poscert.drivers.contract import (
+    LOYALTY_UNAVAILABLE,
+    NOT_ENOUGH_POINTS,
+    LoyaltyScreen,
+    OrderView,
+    PaymentOutcome,
+    ShownReward,
+)
 from poscert.drivers.spoonity.client import SpoonityClient, SpoonityUnavailable, body, error_message, succeeded
 from poscert.drivers.spoonity.conforming.registry import conforms
-from poscert.drivers.spoonity.integration import PERKS, Placed, Session, points_of
+from poscert.drivers.spoonity.integration import PERKS, UNAVAILABLE, Placed, Session, points_of
 from poscert.drivers.spoonity.reference import SpoonityKiosk, SpoonityPOS
 
 ANY_IDENTIFIER = (
@@ -85,7 +92,9 @@ class GiftCardDebitAsTheSeedWritesIt(SpoonityKiosk):
         try:
             answer = self._call(visit, "POST", path, json=debit)
         except SpoonityUnavailable:
-            return super()._pay_in_spoonity(visit, path, payload, method, receipt, short)  # told, declined
+            # Told and declined, never sent again: the lost answer may hide a debit Spoonity made.
+            visit.order.tell(UNAVAILABLE, LOYALTY_UNAVAILABLE)
+            return self.pay(PaymentOutcome.DECLINED)
         if not succeeded(answer):
             visit.order.tell(error_message(answer, "The payment was refused."))
             return self.pay(PaymentOutcome.DECLINED)
