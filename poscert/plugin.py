@@ -373,6 +373,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     results = run.results = results_of(run)  # final now; the terminal summary prints these
     outcome, reason = run.stopped or (COMPLETED, "")
     if run.out is not None:
+        run.close_journal()
         publish(run.out / JOURNAL)
         meta = certification_meta(run, session) | (run.rerun.meta() if run.rerun is not None else {})
         doc = write_certification(run.out / CERTIFICATION, results, meta, outcome, reason)

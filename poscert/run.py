@@ -83,6 +83,11 @@ class CertificationRun:
             self._journal = Journal(sink)
         return self._journal
 
+    def close_journal(self) -> None:
+        """Its file complete on disk, before it is moved and read (a run that never made one makes none now)."""
+        if self._journal is not None:
+            self._journal.close()
+
     def use_journal(self, journal: Journal) -> None:
         """Record into a journal made elsewhere: the whole-run phase of a parallel run records after the
         journal its controller merged from the workers', so its rules read every scenario's exchanges."""

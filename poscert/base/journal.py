@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Journal:
         self._seq = 0
         self.scenario = ""
         self._sink = sink
+        self._lines: IO[str] | None = None  # the sink, open while lines come: opening it per line was a tenth of a run
 
     # -- writing ------------------------------------------------------------
     def begin(self, scenario: str) -> None:
@@ -128,16 +130,29 @@ class Journal:
         self._records.extend(loaded)
         self._seq = max([self._seq, *(record.seq for record in loaded)])
         if self._sink is not None and loaded:
-            with open(self._sink, "a", encoding="utf-8") as fh:
-                fh.writelines(json.dumps(line_of(record), default=str) + "\n" for record in loaded)
+            self._sink_file().writelines(json.dumps(line_of(record), default=str) + "\n" for record in loaded)
+            self._sink_file().flush()
 
     def clear(self) -> None:
         self._records.clear()
 
+    def close(self) -> None:
+        """Close the sink before it is read or moved; a record written after this opens it again."""
+        if self._lines is not None:
+            self._lines.close()
+            self._lines = None
+
+    def _sink_file(self) -> IO[str]:
+        if self._lines is None:
+            self._lines = open(self._sink, "a", encoding="utf-8")  # noqa: SIM115  # kept open: one line per record
+            weakref.finalize(self, self._lines.close)  # a journal dropped without close() leaves no file open
+        return self._lines
+
     def _write_line(self, record: dict[str, Any]) -> None:
         # One JSON line per record, flushed at once: a crash never leaves a torn record.
-        with open(self._sink, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record, default=str) + "\n")
+        out = self._sink_file()
+        out.write(json.dumps(record, default=str) + "\n")
+        out.flush()
 
     # -- reading ------------------------------------------------------------
     def __len__(self) -> int:

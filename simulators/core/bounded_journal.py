@@ -60,6 +60,7 @@ class BoundedJournal(Journal):
             self._out.flush()
 
     def close(self) -> None:
+        super().close()
         with self._spill_lock:
             if self._out is not None:
                 self._out.close()
