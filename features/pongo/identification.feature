@@ -70,7 +70,8 @@ Feature: Customers identify with their phone number or their digital pass
   Scenario Outline: An event that is not Pongo's, or not of now, is refused
     Pongo signs each delivery with a Pongo-Signature header: t, the time in unix seconds, and v1, the
     hex HMAC-SHA256 of the body and t. An event Pongo signed an hour ago is a replay: the guides give no
-    tolerance, and an hour is beyond any a receiver would allow for clock skew and delivery.
+    tolerance, and an hour is beyond any a receiver would allow for clock skew and delivery. An hour
+    ahead is as far out of it: a receiver that checks only a signature's age takes it.
 
     When an event <untrusted> reaches the integration's webhook URL
     Then the integration refuses the event
@@ -81,3 +82,4 @@ Feature: Customers identify with their phone number or their digital pass
       | with no signature            |
       | with a malformed signature   |
       | signed by Pongo an hour ago  |
+      | signed by Pongo an hour from now |

@@ -49,11 +49,13 @@ def forged_event(event: str, data: dict, timestamp: int, secret: str = "not-the-
 
 def untrusted_event(how: str, event: str, data: dict, secret: str) -> tuple[dict, bytes]:
     """An event that is not Pongo's of now: "signed with the wrong secret", "with no signature", "with a
-    malformed signature" (a time but no v1), or "signed by Pongo an hour ago" (Pongo's own, replayed).
+    malformed signature" (a time but no v1), "signed by Pongo an hour ago" (Pongo's own, replayed) or "signed
+    by Pongo an hour from now" (a signature made for a later replay, or a receiver's clock far behind).
     `secret` is the subscription's; times are the receiver's clock, which judges a signature's age."""
     now = int(time.time())
-    if how == "signed by Pongo an hour ago":
-        return forged_event(event, data, now - 3600, secret)
+    shifted = {"signed by Pongo an hour ago": -3600, "signed by Pongo an hour from now": 3600}
+    if how in shifted:
+        return forged_event(event, data, now + shifted[how], secret)
     headers, body = forged_event(event, data, now)
     if how == "with no signature":
         del headers["pongo-signature"]

@@ -146,7 +146,7 @@ def pass_recognised(world: PongoWorld) -> None:
 @when(
     parsers.re(
         r"an event (?P<forgery>signed with the wrong secret|with no signature|with a malformed signature|"
-        r"signed by Pongo an hour ago) reaches the integration's webhook URL"
+        r"signed by Pongo an hour (?:ago|from now)) reaches the integration's webhook URL"
     )
 )
 def untrusted_event_arrives(world: PongoWorld, forgery: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -9,7 +10,7 @@ from poscert.drivers.contract import CUSTOMER_NOT_FOUND, Connection, LoyaltyScre
 from poscert.drivers.pongo.broken.registry import breaks
 from poscert.drivers.pongo.phone import DEFAULT_CALLING_CODE, normalize_phone
 from poscert.drivers.pongo.reference import PongoKiosk, PongoPOS
-from poscert.drivers.pongo.signature import verify
+from poscert.drivers.pongo.signature import TOLERANCE_SECONDS, verify
 
 
 @breaks(
@@ -78,6 +79,17 @@ class ReplayedEventsAccepted(PongoPOS):
     def _genuine(self, secret: str, signature: str | None, body: bytes) -> bool:
         signed_at = next((part[2:] for part in (signature or "").split(",") if part.startswith("t=")), "")
         return signed_at.isdigit() and verify(secret, signature, body, now=int(signed_at))
+
+
+@breaks("PONGO-ID-03")
+class OnlyPastSignaturesExpire(PongoPOS):
+    """Rejects a signature older than five minutes but not one dated ahead: `now - t > 300`, no `abs`."""
+
+    def _genuine(self, secret: str, signature: str | None, body: bytes) -> bool:
+        signed_at = next((part[2:] for part in (signature or "").split(",") if part.startswith("t=")), "")
+        if not signed_at.isdigit() or time.time() - int(signed_at) > TOLERANCE_SECONDS:
+            return False
+        return verify(secret, signature, body, now=int(signed_at))
 
 
 @breaks("PONGO-ID-03")
