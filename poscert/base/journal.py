@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -94,8 +95,7 @@ class Journal:
         self._records: list[Exchange | Event] = []
         self._seq = 0
         self.scenario = ""
-        self._sink = sink
-        self._lines: IO[str] | None = None  # the sink, open while lines come: opening it per line was a tenth of a run
+        self._sink = JsonLines(sink) if sink is not None else None
 
     # -- writing ------------------------------------------------------------
     def begin(self, scenario: str) -> None:
@@ -113,14 +113,14 @@ class Journal:
     def record(self, exchange: Exchange) -> Exchange:
         self._records.append(exchange)
         if self._sink is not None:  # building the dict is most of a record's cost: only when written
-            self._write_line(line_of(exchange))
+            self._sink.write([line_of(exchange)])
         return exchange
 
     def event(self, name: str, **detail: Any) -> Event:
         ev = Event(self.next_seq(), self.scenario, name, detail)
         self._records.append(ev)
         if self._sink is not None:
-            self._write_line(line_of(ev))
+            self._sink.write([line_of(ev)])
         return ev
 
     def load(self, lines: Iterable[dict[str, Any]]) -> None:
@@ -130,29 +130,15 @@ class Journal:
         self._records.extend(loaded)
         self._seq = max([self._seq, *(record.seq for record in loaded)])
         if self._sink is not None and loaded:
-            self._sink_file().writelines(json.dumps(line_of(record), default=str) + "\n" for record in loaded)
-            self._sink_file().flush()
+            self._sink.write(line_of(record) for record in loaded)
 
     def clear(self) -> None:
         self._records.clear()
 
     def close(self) -> None:
         """Close the sink before it is read or moved; a record written after this opens it again."""
-        if self._lines is not None:
-            self._lines.close()
-            self._lines = None
-
-    def _sink_file(self) -> IO[str]:
-        if self._lines is None:
-            self._lines = open(self._sink, "a", encoding="utf-8")  # noqa: SIM115  # kept open: one line per record
-            weakref.finalize(self, self._lines.close)  # a journal dropped without close() leaves no file open
-        return self._lines
-
-    def _write_line(self, record: dict[str, Any]) -> None:
-        # One JSON line per record, flushed at once: a crash never leaves a torn record.
-        out = self._sink_file()
-        out.write(json.dumps(record, default=str) + "\n")
-        out.flush()
+        if self._sink is not None:
+            self._sink.close()
 
     # -- reading ------------------------------------------------------------
     def __len__(self) -> int:
@@ -225,13 +211,6 @@ class Journal:
         """Every record of the run as its JSON Lines file holds it: what a worker of a parallel run hands over."""
         return [line_of(record) for record in self._records]
 
-    def dump(self) -> list[dict[str, Any]]:
-        return [
-            r.to_dict() if isinstance(r, Exchange) else {"type": "event", **asdict(r)}
-            for r in self._records
-            if r.scenario == self.scenario
-        ]
-
 
 def line_of(record: Exchange | Event) -> dict[str, Any]:
     """A record as one line of the journal file: its fields and its type."""
@@ -247,3 +226,29 @@ def record_of(line: dict[str, Any]) -> Exchange | Event:
         return Event(**fields)
     fields["violations"] = [Violation(**v) for v in fields.get("violations", [])]
     return Exchange(**fields)
+
+
+class JsonLines:
+    """An append-only JSON Lines file, opened on the first line and kept open (opening it per line was a tenth
+    of a run); each write is flushed at once, so a crash never leaves a torn record."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._out: IO[str] | None = None
+        self._lock = threading.Lock()  # the served simulator records from several threads
+
+    def write(self, lines: Iterable[dict[str, Any]]) -> None:
+        with self._lock:
+            if self._out is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._out = open(self.path, "a", encoding="utf-8")  # noqa: SIM115  # kept open, closed by close()
+                weakref.finalize(self, self._out.close)  # dropped without close(): no file left open
+            self._out.writelines(json.dumps(line, default=str) + "\n" for line in lines)
+            self._out.flush()
+
+    def close(self) -> None:
+        """Closed before the file is read or moved; a later write opens it again."""
+        with self._lock:
+            if self._out is not None:
+                self._out.close()
+                self._out = None

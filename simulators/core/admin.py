@@ -20,7 +20,6 @@ from typing import Any
 import anyio
 import anyio.to_thread
 
-from poscert.simulators.core.backends import BackendDict
 from poscert.simulators.core.faults import Fault, Latency, LatencyPlan
 from poscert.simulators.core.messages import SimRequest, SimResponse
 from poscert.simulators.core.payloads import read_json
@@ -178,12 +177,9 @@ class AdminApi:
             self.sim.journal.clear()
             self.latency.clear()
             return SimResponse(204)
-        backends = getattr(self.sim, "backends", None)
-        if not isinstance(backends, BackendDict):
-            raise AdminError(400, f"{self.sim.platform} keeps no per-tenant state")
-        backends.discard(tenant)
+        self.sim.backends.discard(tenant)
         try:
-            backends[tenant]
+            self.sim.backend(tenant)
         except Exception:  # the platform's own refusal of an unknown tenant (KeyError, a 404)
             raise AdminError(404, f"no tenant {tenant!r} in this dataset") from None
         return SimResponse(204)

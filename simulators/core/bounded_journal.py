@@ -9,13 +9,10 @@ spill file, one record per line, as `journal.jsonl` writes them.
 from __future__ import annotations
 
 import json
-import threading
 from collections import deque
-from dataclasses import asdict
 from pathlib import Path
-from typing import IO
 
-from poscert.base.journal import Event, Exchange, Journal
+from poscert.base.journal import Event, Exchange, Journal, JsonLines, line_of
 from poscert.simulators.core.simulator import JOURNAL_BODY_BYTES
 
 
@@ -27,11 +24,9 @@ class BoundedJournal(Journal):
             raise ValueError("a journal keeps at least one record")
         super().__init__()
         self.limit = limit
-        self.spill = spill
         self.spilled = 0
         self._records = deque(maxlen=limit)  # type: ignore[assignment]  # Journal only appends, iterates, clears
-        self._spill_lock = threading.Lock()
-        self._out: IO[str] | None = None
+        self._spill = JsonLines(spill) if spill is not None else None
 
     def record(self, exchange: Exchange) -> Exchange:
         self._push_out_oldest()
@@ -47,24 +42,13 @@ class BoundedJournal(Journal):
             return
         oldest = self._records[0]  # the deque drops it on the next append
         self.spilled += 1
-        if self.spill is None:
-            return
-        line = oldest.to_dict() if isinstance(oldest, Exchange) else {"type": "event", **asdict(oldest)}
-        if isinstance(oldest, Exchange):
-            line = {"type": "exchange", **line}
-        with self._spill_lock:
-            if self._out is None:
-                self.spill.parent.mkdir(parents=True, exist_ok=True)
-                self._out = open(self.spill, "a", encoding="utf-8")  # noqa: SIM115  # kept open: one line per call
-            self._out.write(json.dumps(line, default=str) + "\n")
-            self._out.flush()
+        if self._spill is not None:
+            self._spill.write([line_of(oldest)])
 
     def close(self) -> None:
         super().close()
-        with self._spill_lock:
-            if self._out is not None:
-                self._out.close()
-                self._out = None
+        if self._spill is not None:
+            self._spill.close()
 
 
 def _cap_request_body(exchange: Exchange) -> None:

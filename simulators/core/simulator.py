@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl
@@ -24,6 +24,7 @@ from poscert.base.journal import Exchange, Journal, Violation
 from poscert.base.platform import Platform
 from poscert.base.redaction import Redactor, scrub_text
 from poscert.base.validation import SchemaSet, schema_set
+from poscert.simulators.core.backends import BackendDict, Pristine
 from poscert.simulators.core.clock import SimClock
 from poscert.simulators.core.faults import Fault, FaultPlan
 from poscert.simulators.core.messages import PlatformError, SimRequest, SimResponse, SimTimeout
@@ -99,6 +100,41 @@ class Simulator:
         """Forget every piece of state and rebuild the dataset: the one call that resets it all."""
         self.clock.reset()
         self.faults.clear()
+        self.backends.reset()
+
+    # A tenant's first build depends on the dataset, the seed and the tenant alone (besides the clock and the
+    # profile it is given): each reset then hands out a copy of that build instead of populating it again.
+    tenants_copied: ClassVar[bool] = False
+
+    def tenant_profile(self, tenant: str) -> Any:
+        """The dataset's description of a tenant (a merchant, a business, a vendor); a KeyError, or the
+        platform's own refusal, for a tenant the dataset does not have."""
+        raise KeyError(tenant)
+
+    def build_tenant(self, profile: Any) -> Any:
+        """A tenant's backend, populated from its profile: its state and the rules that change it."""
+        raise NotImplementedError
+
+    # -- tenants -------------------------------------------------------------------
+    @cached_property
+    def backends(self) -> BackendDict[Any]:
+        """One backend per tenant of the dataset, built the first time anyone asks for it."""
+        return BackendDict(self._open_tenant)
+
+    def backend(self, tenant: str) -> Any:
+        """A tenant's state: the harness's handle and the handlers' way in."""
+        return self.backends[tenant]
+
+    @cached_property
+    def _pristine(self) -> Pristine[Any]:
+        return Pristine()
+
+    def _open_tenant(self, tenant: str) -> Any:
+        profile = self.tenant_profile(tenant)
+        if not self.tenants_copied:
+            return self.build_tenant(profile)
+        key = (self.dataset, self.seed, tenant)
+        return self._pristine.copy(key, lambda: self.build_tenant(profile), shared=(self.clock, profile))
 
     def parse_body(self, request: SimRequest, route: Route) -> Any:
         if not request.body:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
 from poscert.base.journal import Violation
-from poscert.simulators.core.backends import BackendDict
 from poscert.simulators.core.messages import PlatformError, SimRequest
 from poscert.simulators.core.routing import Route
 from poscert.simulators.core.simulator import Call, Simulator
 from poscert.simulators.pongo import dataset, errors, handlers, population
 from poscert.simulators.pongo.backend import MerchantBackend
-from poscert.simulators.pongo.dataset import Dataset, OAuthClient
+from poscert.simulators.pongo.dataset import Dataset, MerchantProfile, OAuthClient
 from poscert.simulators.pongo.declaration import PONGO
 from poscert.simulators.pongo.models import Webhook
 from poscert.simulators.pongo.platform import ACCESS_TTL, PlatformState
@@ -38,15 +36,12 @@ class PongoSimulator(Simulator):
         super().reset()
         self.data = dataset.load(self.dataset, self.seed)
         self.state = PlatformState(self.data, self.seed, self.clock, self.send_webhook)
-        self.backends.reset()
 
-    @cached_property
-    def backends(self) -> BackendDict[MerchantBackend]:
-        """One backend per merchant of the dataset, built the first time anyone asks for it."""
-        return BackendDict(self._open_merchant)
+    # Built afresh on each reset, not copied: a merchant holds the platform state of its reset.
+    def tenant_profile(self, tenant: str) -> MerchantProfile:
+        return self.data.merchants[tenant]  # KeyError: no such merchant in this dataset
 
-    def _open_merchant(self, slug: str) -> MerchantBackend:
-        profile = self.data.merchants[slug]  # KeyError: no such merchant in this dataset
+    def build_tenant(self, profile: MerchantProfile) -> MerchantBackend:
         backend = MerchantBackend(profile, self.state, self.clock, self.seed)
         population.populate(backend, profile, self.seed)
         return backend
@@ -63,10 +58,6 @@ class PongoSimulator(Simulator):
     @property
     def oauth_client(self) -> OAuthClient:
         return self.data.client
-
-    def backend(self, slug: str) -> MerchantBackend:
-        """The merchant's state (the harness's handle and the handlers' way in)."""
-        return self.backends[slug]
 
     def subscriptions(self, merchant: str) -> list[Webhook]:
         """The merchant's webhook subscriptions (the integration's, once it subscribed)."""

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl
 
 from poscert.base.journal import Violation
-from poscert.simulators.core.backends import BackendDict, Pristine
 from poscert.simulators.core.messages import PlatformError, SimRequest
 from poscert.simulators.core.payloads import read_json
 from poscert.simulators.core.routing import Route
 from poscert.simulators.core.simulator import Call, Simulator
 from poscert.simulators.punchh import dataset, errors, handlers, population
 from poscert.simulators.punchh.backend import BusinessBackend
-from poscert.simulators.punchh.dataset import Client, Dataset
+from poscert.simulators.punchh.dataset import BusinessProfile, Client, Dataset
 from poscert.simulators.punchh.declaration import PUNCHH, SIGNED
 from poscert.simulators.punchh.errors import Refusal
 from poscert.simulators.punchh.models import Location, SentOtp
@@ -34,6 +32,7 @@ class PunchhSimulator(Simulator):
     declaration = PUNCHH
     routes = ROUTES
     handlers = handlers
+    tenants_copied = True  # Faker is most of a business's build: each reset copies the first one
 
     data: Dataset
     state: PlatformState
@@ -42,26 +41,14 @@ class PunchhSimulator(Simulator):
         super().reset()
         self.data = dataset.load(self.dataset, self.seed)
         self.state = PlatformState(self.data)
-        self.backends.reset()
 
-    @cached_property
-    def backends(self) -> BackendDict[BusinessBackend]:
-        """One backend per business of the dataset, built the first time anyone asks for it."""
-        return BackendDict(self._open_business)
+    def tenant_profile(self, tenant: str) -> BusinessProfile:
+        return self.data.businesses[tenant]  # KeyError: no such business in this dataset
 
-    @cached_property
-    def _pristine(self) -> Pristine[BusinessBackend]:
-        return Pristine()
-
-    def _open_business(self, slug: str) -> BusinessBackend:
-        profile = self.data.businesses[slug]  # KeyError: no such business in this dataset
-
-        def build() -> BusinessBackend:
-            backend = BusinessBackend(profile, self.clock, self.seed)
-            population.populate(backend, profile, self.seed)
-            return backend
-
-        return self._pristine.copy((self.dataset, self.seed, slug), build, shared=(self.clock, profile))
+    def build_tenant(self, profile: BusinessProfile) -> BusinessBackend:
+        backend = BusinessBackend(profile, self.clock, self.seed)
+        population.populate(backend, profile, self.seed)
+        return backend
 
     # -- the harness's handles ---------------------------------------------------------
     @property
@@ -71,10 +58,6 @@ class PunchhSimulator(Simulator):
     @property
     def other_business(self) -> str:
         return self.data.other_business
-
-    def backend(self, slug: str) -> BusinessBackend:
-        """The business's state (the harness's handle and the handlers' way in)."""
-        return self.backends[slug]
 
     def location(self, business: str | None = None, index: int = 0) -> Location:
         """A store of the business, in dataset order (the first takes redemptions, the third of the

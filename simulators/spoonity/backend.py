@@ -237,11 +237,7 @@ class VendorBackend:
                 if session.location_id == location_id:
                     self._close(session)
         return {
-            "success": True,
-            "object": "order",
-            "id": order.id,
-            "reference_number": order.reference_number,
-            "receipt_number": order.receipt_number,
+            **order_answer(order),
             "date": order.date,
             "points_earned": earned,
             "points_redeemed": cost,
@@ -323,11 +319,7 @@ class VendorBackend:
         customer.quick_pay -= order.quick_pay_delta
         order.voided = True
         return {
-            "success": True,
-            "object": "order",
-            "id": order.id,
-            "reference_number": order.reference_number,
-            "receipt_number": order.receipt_number,
+            **order_answer(order),
             "status": {"id": 3, "name": "Voided"},
             "points_reverted": order.points_earned,
             "points_restored": order.points_redeemed,
@@ -338,3 +330,14 @@ class VendorBackend:
 
     def secrets(self) -> set[str]:
         return {loc.api_key for loc in self.locations.values()}
+
+
+def order_answer(order: Order) -> dict[str, Any]:
+    """What every answer about an order starts with, taken or voided."""
+    return {
+        "success": True,
+        "object": "order",
+        "id": order.id,
+        "reference_number": order.reference_number,
+        "receipt_number": order.receipt_number,
+    }

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl
 
 from poscert.base.journal import Violation
-from poscert.simulators.core.backends import BackendDict, Pristine
 from poscert.simulators.core.messages import PlatformError, SimRequest
 from poscert.simulators.core.payloads import read_json
 from poscert.simulators.core.routing import Route
 from poscert.simulators.core.simulator import Call, Simulator
 from poscert.simulators.spoonity import dataset, errors, handlers, population
 from poscert.simulators.spoonity.backend import VendorBackend
-from poscert.simulators.spoonity.dataset import Dataset
+from poscert.simulators.spoonity.dataset import Dataset, VendorProfile
 from poscert.simulators.spoonity.declaration import SPOONITY
 from poscert.simulators.spoonity.errors import Refusal
 from poscert.simulators.spoonity.models import Customer, Location
@@ -32,32 +30,21 @@ class SpoonitySimulator(Simulator):
     declaration = SPOONITY
     routes = ROUTES
     handlers = handlers
+    tenants_copied = True  # Faker is most of a vendor's build: each reset copies the first one
 
     data: Dataset
 
     def reset(self) -> None:
         super().reset()
         self.data = dataset.load(self.dataset, self.seed)
-        self.backends.reset()
 
-    @cached_property
-    def backends(self) -> BackendDict[VendorBackend]:
-        """One backend per vendor of the dataset, built the first time anyone asks for it."""
-        return BackendDict(self._open_vendor)
+    def tenant_profile(self, tenant: str) -> VendorProfile:
+        return self.data.vendors[tenant]  # KeyError: no such vendor in this dataset
 
-    @cached_property
-    def _pristine(self) -> Pristine[VendorBackend]:
-        return Pristine()
-
-    def _open_vendor(self, slug: str) -> VendorBackend:
-        profile = self.data.vendors[slug]  # KeyError: no such vendor in this dataset
-
-        def build() -> VendorBackend:
-            backend = VendorBackend(profile, self.clock, self.seed)
-            population.populate(backend, profile, self.seed)
-            return backend
-
-        return self._pristine.copy((self.dataset, self.seed, slug), build, shared=(self.clock, profile))
+    def build_tenant(self, profile: VendorProfile) -> VendorBackend:
+        backend = VendorBackend(profile, self.clock, self.seed)
+        population.populate(backend, profile, self.seed)
+        return backend
 
     # -- the harness's handles ---------------------------------------------------------
     @property
@@ -67,9 +54,6 @@ class SpoonitySimulator(Simulator):
     @property
     def other_vendor(self) -> str:
         return self.data.other_vendor
-
-    def backend(self, slug: str) -> VendorBackend:
-        return self.backends[slug]
 
     def location(self, vendor: str | None = None, index: int = 0) -> Location:
         """A location of the vendor, in dataset order."""

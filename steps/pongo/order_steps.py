@@ -128,16 +128,6 @@ def payment_fails(world: PongoWorld, what: str) -> None:
     world.order = world.driver.pay(NOT_PAID[what])
 
 
-@when("the customer pays by card")
-def pays(world: PongoWorld) -> None:
-    world.order = world.driver.pay(PaymentOutcome.APPROVED)
-
-
-@when('the customer taps "pay" again')
-def pays_again(world: PongoWorld) -> None:
-    world.order = world.driver.pay(PaymentOutcome.APPROVED)
-
-
 @when("the customer chooses to pay at the counter")
 def pay_at_counter(world: PongoWorld) -> None:
     world.order = world.driver.pay(PaymentOutcome.EXTERNAL)

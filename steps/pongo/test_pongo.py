@@ -9,6 +9,7 @@ from pytest_bdd import scenarios
 from poscert.base.resources import package_dir
 from poscert.steps.common.fixtures import *  # noqa: F403
 from poscert.steps.common.rules import *  # noqa: F403
+from poscert.steps.common.till_steps import *  # noqa: F403
 from poscert.steps.pongo.customer_steps import *  # noqa: F403
 from poscert.steps.pongo.fixtures import *  # noqa: F403
 from poscert.steps.pongo.merchant_steps import *  # noqa: F403

@@ -112,16 +112,6 @@ def order_cancelled(world: SpoonityWorld) -> None:
     world.order = world.driver.cancel()
 
 
-@when("the customer pays by card")
-def pays_by_card(world: SpoonityWorld) -> None:
-    world.order = world.driver.pay(PaymentOutcome.APPROVED)
-
-
-@when('the customer taps "pay" again')
-def taps_again(world: SpoonityWorld) -> None:
-    world.order = world.driver.pay(PaymentOutcome.APPROVED)
-
-
 @when("the customer pays with their gift card")
 def pays_with_gift_card(world: SpoonityWorld) -> None:
     world.before = (world.customer.points, world.customer.quick_pay)

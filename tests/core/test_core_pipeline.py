@@ -71,7 +71,7 @@ def test_an_injected_status_answers_once_in_the_platforms_shape_without_processi
     sim.faults.arm(Fault("create_thing", 503))
     answer = sim.handle(request("POST", "/v1/things", json_body={"name": "lamp"}))
     assert (answer.status, answer.body) == (503, TOY.fault_body(503))
-    assert "alpha" not in sim.shops  # the handler never ran, so the shop was never even built
+    assert "alpha" not in sim.backends  # the handler never ran, so the shop was never even built
     assert sim.handle(request("POST", "/v1/things", json_body={"name": "lamp"})).status == 201
     assert [x.fault for x in sim.journal.exchanges()] == ["status 503", None]
 
@@ -82,14 +82,14 @@ def test_an_injected_time_out_raises_and_is_journaled_as_a_504(sim):
         sim.handle(request("POST", "/v1/things", json_body={"name": "lamp"}))
     exchange = sim.journal.last("create_thing")
     assert (exchange.status, exchange.fault) == (504, "time-out")
-    assert "alpha" not in sim.shops
+    assert "alpha" not in sim.backends
 
 
 def test_a_time_out_after_processing_changes_state_but_answers_nothing(sim):
     sim.faults.arm(Fault("create_thing", None, timeout=True, after_processing=True))
     with pytest.raises(SimTimeout):
         sim.handle(request("POST", "/v1/things", json_body={"name": "lamp"}))
-    assert [t["name"] for t in sim.shops["alpha"].things.values()] == ["lamp"]
+    assert [t["name"] for t in sim.backends["alpha"].things.values()] == ["lamp"]
     exchange = sim.journal.last("create_thing")
     assert (exchange.status, exchange.fault, exchange.request_body) == (
         504,
@@ -99,7 +99,7 @@ def test_a_time_out_after_processing_changes_state_but_answers_nothing(sim):
     sim.faults.arm(Fault("create_thing", 500, after_processing=True))
     answer = sim.handle(request("POST", "/v1/things", json_body={"name": "desk"}))
     assert (answer.status, answer.body) == (500, TOY.fault_body(500))
-    assert len(sim.shops["alpha"].things) == 2
+    assert len(sim.backends["alpha"].things) == 2
 
 
 def test_an_unparsable_body_gets_the_platforms_answer_and_is_journaled_raw(sim):
@@ -108,7 +108,7 @@ def test_an_unparsable_body_gets_the_platforms_answer_and_is_journaled_raw(sim):
     )
     assert (answer.status, answer.body) == (400, error_body(400, "unparsable body"))
     assert sim.journal.last("create_thing").request_body == '{"name": "lam'
-    assert "alpha" not in sim.shops
+    assert "alpha" not in sim.backends
 
 
 def test_the_authentication_hook_refuses_and_tenants_stay_apart(sim):
@@ -244,6 +244,6 @@ def test_reset_forgets_tenants_faults_and_time_and_replays_the_same_ids(sim):
     sim.faults.arm(Fault("ping", 503))
     sim.clock.advance(60)
     sim.reset()
-    assert list(sim.shops) == [] and sim.clock.now().isoformat() == "2026-01-15T10:00:00+00:00"
+    assert list(sim.backends) == [] and sim.clock.now().isoformat() == "2026-01-15T10:00:00+00:00"
     assert sim.handle(request("GET", "/v1/ping", key=None)).status == 200
     assert sim.handle(request("POST", "/v1/things", json_body={"name": "lamp"})).body == first

@@ -31,8 +31,8 @@ def test_three_transports_share_one_state(sim):
         seen = real.get(f"https://api.toy.test/v1/things/{lamp['id']}")
     desk, again = _over_asgi(sim, ("POST", "/v1/things", {"name": "desk"}), ("GET", f"/v1/things/{lamp['id']}", None))
     assert seen.json() == lamp and again.json() == lamp
-    assert [t["name"] for t in sim.shops["alpha"].things.values()] == ["lamp", "desk"]
-    assert desk.json()["id"] in sim.shops["alpha"].things
+    assert [t["name"] for t in sim.backends["alpha"].things.values()] == ["lamp", "desk"]
+    assert desk.json()["id"] in sim.backends["alpha"].things
     hosts = [x.request_headers["host"] for x in sim.journal.exchanges()]
     assert hosts == ["api.toy.test", "api.toy.test", "127.0.0.1:8000", "127.0.0.1:8000"]
 
@@ -55,4 +55,4 @@ def test_the_served_app_has_the_admin_api(sim):
     )
     assert health.json() == {"platform": "toy", "seed": 5, "dataset": "default"}
     assert [x["operation"] for x in journal.json()] == ["create_thing"]
-    assert reset.status_code == 204 and list(sim.shops) == [] and len(sim.journal) == 0
+    assert reset.status_code == 204 and list(sim.backends) == [] and len(sim.journal) == 0

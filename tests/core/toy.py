@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from poscert.base.journal import Violation
 from poscert.base.platform import CredentialPlaces, Platform
-from poscert.simulators.core.backends import BackendDict
 from poscert.simulators.core.messages import PlatformError, SimRequest, SimResponse
 from poscert.simulators.core.routing import Route
 from poscert.simulators.core.seeding import random_string, seeded_rng
@@ -83,11 +81,11 @@ class ToyHandlers:
 
     @staticmethod
     def create_thing(sim: ToySimulator, call: Call) -> SimResponse:
-        return SimResponse(201, sim.shops[call.merchant].add(call.body["name"]))
+        return SimResponse(201, sim.backend(call.merchant).add(call.body["name"]))
 
     @staticmethod
     def get_thing(sim: ToySimulator, call: Call) -> SimResponse:
-        return SimResponse(200, sim.shops[call.merchant].get(call.params["thing_id"]))
+        return SimResponse(200, sim.backend(call.merchant).get(call.params["thing_id"]))
 
 
 class ToySimulator(Simulator):
@@ -96,18 +94,13 @@ class ToySimulator(Simulator):
     handlers = ToyHandlers
     schemas_root = Path(__file__).parent / "toy_schemas"
 
-    def reset(self) -> None:
-        super().reset()
-        self.shops.reset()
+    def tenant_profile(self, tenant: str) -> str:
+        if tenant not in SHOPS:
+            raise KeyError(tenant)
+        return tenant
 
-    @cached_property
-    def shops(self) -> BackendDict[ShopBackend]:
-        return BackendDict(self._open_shop)
-
-    def _open_shop(self, shop: str) -> ShopBackend:
-        if shop not in SHOPS:
-            raise KeyError(shop)
-        return ShopBackend(shop, seeded_rng("toy", self.seed, shop))
+    def build_tenant(self, profile: str) -> ShopBackend:
+        return ShopBackend(profile, seeded_rng("toy", self.seed, profile))
 
     def authenticate(self, call: Call) -> None:
         """The key travels in `x-toy-key`; the toy also reads `?key=` so a declaration can allow it or not."""
