@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from poscert.base.journal import Exchange
 from poscert.drivers.contract import LOYALTY_UNAVAILABLE, ORDER_PENDING_SYNC
-from poscert.simulators.core.faults import AFTER_PROCESSING, Fault
+from poscert.simulators.core.faults import Fault
 from poscert.steps.common.fixtures import Traces
 from poscert.steps.common.world import World
 
@@ -94,15 +94,9 @@ def done_once(world: World) -> None:
         done = [
             x
             for x in world.integration_calls()
-            if world.action_of(x) == action and x.method in WRITES and platform_acted(x)
+            if world.action_of(x) == action and x.method in WRITES and world.platform_acted(x)
         ]
         assert len(done) <= 1, f"the platform carried out {action} {len(done)} times: {[x.title() for x in done]}"
-
-
-def platform_acted(exchange: Exchange) -> bool:
-    """Whether the platform did what the request asked: a success that changed something (a 202 repeats an
-    answer and changes nothing), or a failure injected only after the work was done."""
-    return (exchange.ok and exchange.status != 202) or (exchange.fault or "").endswith(AFTER_PROCESSING)
 
 
 @when("the integration retries what it could not send")

@@ -16,6 +16,7 @@ import httpx
 from poscert.base.journal import Exchange, Journal
 from poscert.drivers.contract import LoyaltyScreen, OrderView, Product
 from poscert.drivers.http import tls_context
+from poscert.simulators.core.faults import AFTER_PROCESSING
 
 ACTOR_HEADER = "x-poscert-actor"  # marks the harness's own requests: never judged as the integration's
 OURS = re.compile(r"\{ours:([^}]+)\}")
@@ -56,6 +57,10 @@ class World:
     @property
     def merchant(self) -> str:
         return self.merchants[0]
+
+    def backend(self, tenant: str | None = None) -> Any:
+        """A tenant's state in the simulator: the scenario's merchant's unless another is named."""
+        return self.sim.backend(tenant or self.merchant)
 
     # -- the partner's locations -------------------------------------------------------
     def our_locations(self, merchant: str | None = None) -> list[str]:
@@ -115,6 +120,11 @@ class World:
         ]
 
     # -- what a platform's world answers ----------------------------------------------------
+    def platform_acted(self, exchange: Exchange) -> bool:
+        """Whether the platform did what the request asked: a success that changed something (a 202 repeats an
+        answer and changes nothing), or a failure injected only after the work was done."""
+        return (exchange.ok and exchange.status != 202) or (exchange.fault or "").endswith(AFTER_PROCESSING)
+
     def action_of(self, exchange: Exchange) -> str:
         """What a request asks the platform to do, for "carried out no more than once": its operation, unless
         one operation carries several actions (a query and a commit, an order and a gift-card debit)."""

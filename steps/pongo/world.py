@@ -54,9 +54,6 @@ class PongoWorld(World):
     optin: OptIn | None = None  # the answers the new customer gave
 
     # -- the merchant's side ------------------------------------------------------
-    def backend(self, merchant: str | None = None):
-        return self.sim.backend(merchant or self.merchant)
-
     def consent(self, authorize_url: str, merchant: str, decision: str = "approve") -> str:
         """Play the merchant's browser on Pongo's form; returns where Pongo redirects it."""
         backend = self.backend(merchant)

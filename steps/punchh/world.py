@@ -13,7 +13,6 @@ from typing import ClassVar
 from poscert.base.journal import Event, Exchange
 from poscert.drivers.contract import OrderView, PaymentOutcome, ShownReward
 from poscert.drivers.punchh.contract import Connection
-from poscert.simulators.punchh.backend import BusinessBackend
 from poscert.simulators.punchh.declaration import SIGNED
 from poscert.simulators.punchh.models import User
 from poscert.simulators.punchh.receipts import only_asks
@@ -55,9 +54,6 @@ class PunchhWorld(World):
     app_reward: int = 0  # the reward the guest chose in the app
 
     # -- the brand's side --------------------------------------------------------------
-    def backend(self, business: str | None = None) -> BusinessBackend:
-        return self.sim.backend(business or self.merchant)
-
     def points(self) -> int:
         assert self.guest is not None
         return self.backend().points(self.guest)

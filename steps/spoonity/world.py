@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 from poscert.base.journal import Exchange
 from poscert.drivers.contract import ShownReward
 from poscert.drivers.spoonity.contract import Connection
-from poscert.simulators.spoonity.backend import VendorBackend
 from poscert.simulators.spoonity.models import Customer, Order
 from poscert.simulators.spoonity.simulator import SpoonitySimulator
 from poscert.steps.common.world import World
@@ -61,9 +60,6 @@ class SpoonityWorld(World):
     before: tuple[int, Decimal] | None = None  # the customer's points and gift card before the order to void
 
     # -- the merchant's side ------------------------------------------------------------
-    def backend(self, merchant: str | None = None) -> VendorBackend:
-        return self.sim.backend(merchant or self.merchant)
-
     def connect(self, auto_clean_up: bool = True) -> None:
         """(Re)install the integration with the merchant's api keys, one per location, and its clean-up setting."""
         if self.driver is not None:
@@ -112,15 +108,14 @@ class SpoonityWorld(World):
 
     # -- what went over the wire ----------------------------------------------------------
     def action_of(self, exchange: Exchange) -> str:
-        """POST /order carries both a loyalty order and a gift card debit or credit: two actions. A call
-        Spoonity refused on a 200 (`success: false`, a duplicate receipt for one) changed nothing: it is
-        not the action carried out again."""
-        action = exchange.operation
+        """POST /order carries both a loyalty order and a gift card debit or credit: two actions."""
         if exchange.operation == "submit_order" and not is_order(exchange.request_body):
-            action = "gift card transaction"
-        if exchange.ok and not succeeded(exchange):
-            return f"refused {action}"
-        return action
+            return "gift card transaction"
+        return exchange.operation
+
+    def platform_acted(self, exchange: Exchange) -> bool:
+        """A call Spoonity refused on a 200 (`success: false`, a duplicate receipt for one) changed nothing."""
+        return super().platform_acted(exchange) and not (exchange.ok and not succeeded(exchange))
 
     def orders_submitted(self) -> list[Exchange]:
         """The integration's loyalty orders of this scenario (not its gift card debits), in the order sent."""
