@@ -81,16 +81,15 @@ def integration_base_url(platform_sim: Any, certification_run: CertificationRun)
 
 
 @pytest.fixture(scope="session")
-def actor_transport(platform_sim: Any, certification_run: CertificationRun) -> httpx.BaseTransport | None:
-    """How the harness's own actors (a merchant's browser) reach the simulator. In-process: as the integration,
-    through the interception (None). When the simulator is served: still in-process, for the served address
-    and the platform's hostnames only, so the harness's requests never show in the logs ALL-SEC-01 reads (httpx
-    logs what comes back over a real connection, an OAuth redirect's code among it)."""
-    if certification_run.served_url is None:
-        return None
+def actor_transport(platform_sim: Any, certification_run: CertificationRun) -> httpx.BaseTransport:
+    """How the harness's own actors (a merchant's browser) reach the simulator: in-process, for the platform's
+    hostnames (and its served address, when served) only. Never over a real connection, so the harness's
+    requests never show in the logs ALL-SEC-01 reads (httpx logs what comes back over one, an OAuth redirect's
+    code among it), and never through the interception the integration's calls take: it is the harness's."""
     handler = httpx_handler(platform_sim)
-    served_at = httpx.URL(certification_run.served_url)
-    hosts = {*platform_sim.hosts, served_at.host}
+    hosts = set(platform_sim.hosts)
+    if certification_run.served_url is not None:
+        hosts.add(httpx.URL(certification_run.served_url).host)
 
     def handle(request: httpx.Request) -> httpx.Response:
         if request.url.host not in hosts:

@@ -17,7 +17,7 @@ from poscert.steps.pongo.world import PongoWorld
 
 
 @pytest.fixture(scope="session")
-def browser(actor_transport: httpx.BaseTransport | None) -> Iterator[httpx.Client]:
+def browser(actor_transport: httpx.BaseTransport) -> Iterator[httpx.Client]:
     with actor_client("merchant-browser", actor_transport) as client:
         yield client
 
