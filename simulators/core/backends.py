@@ -7,10 +7,11 @@ credentials resolved to, keeps tenants isolated and a fresh simulator cheap.
 
 from __future__ import annotations
 
-import copy
+import io
+import pickle
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 B = TypeVar("B")
 
@@ -60,19 +61,34 @@ class BackendDict(Generic[B]):
 
 
 class Pristine(Generic[B]):
-    """Tenants as first built, kept per (dataset, seed, tenant): each reset hands out a deep copy instead of
-    populating the tenant again (Faker is most of a populated tenant's cost; a copy is a fifth of it).
+    """Tenants as first built, kept per (dataset, seed, tenant): each reset hands out a copy instead of
+    populating the tenant again (Faker is most of a populated tenant's cost; a copy is a thirtieth of it).
 
     The copy is the build itself, random generator state included, so what a scenario sees does not depend on
-    whether its tenant was built or copied. The `shared` objects (the simulator's clock, the dataset's frozen
-    profile) are not copied: the copy refers to the ones given now, in place of those the build was given.
+    whether its tenant was built or copied. The build is kept pickled, which is five times quicker to load than a
+    deep copy is to make. The `shared` objects (the simulator's clock, the dataset's frozen profile) are not
+    copied: the copy refers to the ones given now, in place of those the build was given.
     """
 
     def __init__(self) -> None:
-        self._kept: dict[Hashable, tuple[B, tuple[object, ...]]] = {}
+        self._kept: dict[Hashable, bytes] = {}
 
     def copy(self, key: Hashable, build: Callable[[], B], shared: tuple[object, ...] = ()) -> B:
         if key not in self._kept:
-            self._kept[key] = (build(), shared)  # never handed out: scenarios mutate what they get
-        kept, built_with = self._kept[key]
-        return copy.deepcopy(kept, {id(then): now for then, now in zip(built_with, shared, strict=True)})
+            self._kept[key] = _frozen(build(), shared)
+        return _thawed(self._kept[key], shared)
+
+
+def _frozen(built: object, shared: tuple[object, ...]) -> bytes:
+    positions = {id(one): index for index, one in enumerate(shared)}
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: positions.get(id(obj))  # type: ignore[method-assign]
+    pickler.dump(built)
+    return out.getvalue()
+
+
+def _thawed(frozen: bytes, shared: tuple[object, ...]) -> Any:
+    unpickler = pickle.Unpickler(io.BytesIO(frozen))
+    unpickler.persistent_load = shared.__getitem__  # type: ignore[method-assign]
+    return unpickler.load()
