@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +13,16 @@ from tests.certification import Runs
 
 
 @pytest.fixture(scope="session")
-def certifications(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this test run shares (what one builds under a lock, the others read)."""
     base = tmp_path_factory.getbasetemp()
     # Under xdist each worker's base folder sits in the run's own: the parent is shared by the workers.
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "certify"
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def certifications(run_folder: Path) -> Runs:
+    shared = run_folder / "certify"
     shared.mkdir(exist_ok=True)
     return Runs(shared)
 
